@@ -1,0 +1,74 @@
+//! Emits open enums: named variants for the values the schema lists, `Unknown` for any other.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::doc;
+use crate::ir::Enum;
+use crate::naming::ident;
+
+pub(super) fn open_enum(schema_enum: &Enum) -> TokenStream {
+    let name = ident(&schema_enum.rust_name);
+    let type_doc = doc(&format!(
+        "{}\n\nNexudus enum `{}`, sent as an integer. Values this version does not list are kept as \
+         [`{}::Unknown`] and sent back unchanged.",
+        schema_enum.description, schema_enum.wire_name, schema_enum.rust_name
+    ));
+    let variants: Vec<_> = schema_enum
+        .values
+        .iter()
+        .map(|member| ident(&member.rust_name))
+        .collect();
+    let values: Vec<_> = schema_enum
+        .values
+        .iter()
+        .map(|member| Literal::i64_unsuffixed(member.value))
+        .collect();
+    let variant_docs = schema_enum.values.iter().map(|member| {
+        let text = match &member.description {
+            Some(description) => format!("`{}`: {description}", member.value),
+            None => format!("`{}`: {}.", member.value, member.wire_name),
+        };
+        doc(&text)
+    });
+    quote! {
+        #type_doc
+        #[derive(
+            ::std::clone::Clone,
+            ::std::marker::Copy,
+            ::std::fmt::Debug,
+            ::std::cmp::PartialEq,
+            ::std::cmp::Eq,
+            ::std::hash::Hash,
+            ::serde::Serialize,
+            ::serde::Deserialize,
+        )]
+        #[serde(from = "i64", into = "i64")]
+        pub enum #name {
+            #(
+                #variant_docs
+                #variants,
+            )*
+            /// A value this version of the SDK does not list; it round-trips unchanged.
+            Unknown(crate::runtime::UnknownValue),
+        }
+
+        impl ::std::convert::From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #( #values => Self::#variants, )*
+                    other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+                }
+            }
+        }
+
+        impl ::std::convert::From<#name> for i64 {
+            fn from(value: #name) -> Self {
+                match value {
+                    #( #name::#variants => #values, )*
+                    #name::Unknown(unknown) => unknown.get(),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! Turns the IR into Rust token streams: one file per entity, and the module tree that includes them.
+
+mod client;
+mod enums;
+mod requests;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{Entity, FieldType, Ir, Scalar};
+use crate::naming::ident;
+
+/// The items of one entity's module: its enums, request types, validators and client methods.
+pub(crate) fn entity(entity: &Entity) -> TokenStream {
+    let enums = entity.enums.iter().map(enums::open_enum);
+    let requests = entity
+        .writes()
+        .map(|write| requests::request(entity, write));
+    let client = client::handle(entity);
+    quote! {
+        #(#enums)*
+        #(#requests)*
+        #client
+    }
+}
+
+/// The module tree: one module per API area, one per entity inside it, each including its file.
+pub(crate) fn module_tree(ir: &Ir) -> TokenStream {
+    let mut areas = Vec::new();
+    let mut entities = ir.entities.iter().peekable();
+    while let Some(first) = entities.peek() {
+        let area = first.area;
+        let mut modules = Vec::new();
+        while let Some(entity) = entities.next_if(|entity| entity.area == area) {
+            let doc = doc(&entity.description);
+            let module = ident(&entity.module);
+            let file = format!("/{}", entity_file_path(entity));
+            modules.push(quote! {
+                #doc
+                pub mod #module {
+                    include!(concat!(env!("OUT_DIR"), #file));
+                }
+            });
+        }
+        let doc = doc(area.description);
+        let name = ident(area.name);
+        areas.push(quote! {
+            #doc
+            pub mod #name {
+                #(#modules)*
+            }
+        });
+    }
+    quote! { #(#areas)* }
+}
+
+/// Where an entity's file goes, relative to the output folder: `crm/email_account.rs`.
+pub(crate) fn entity_file_path(entity: &Entity) -> String {
+    format!("{}/{}.rs", entity.area.name, entity.module)
+}
+
+/// `#[doc]` attributes for a block of text, one per line, so rustdoc sees the paragraphs.
+pub(crate) fn doc(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#[doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// The Rust type holding one value of a field (without the `Option` of optional fields).
+pub(crate) fn value_type(entity: &Entity, ty: FieldType, secret: bool) -> TokenStream {
+    match ty {
+        FieldType::Scalar(Scalar::String) if secret => quote!(crate::runtime::Secret),
+        FieldType::Scalar(scalar) => scalar_type(scalar),
+        FieldType::Enum(index) => {
+            let name = ident(&entity.enums[index].rust_name);
+            quote!(#name)
+        }
+        FieldType::List(item) => {
+            let item = scalar_type(item);
+            quote!(::std::vec::Vec<#item>)
+        }
+    }
+}
+
+fn scalar_type(scalar: Scalar) -> TokenStream {
+    match scalar {
+        Scalar::Int32 => quote!(i32),
+        Scalar::Int64 => quote!(i64),
+        Scalar::Decimal => quote!(::rust_decimal::Decimal),
+        Scalar::Bool => quote!(bool),
+        Scalar::String => quote!(::std::string::String),
+        Scalar::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
+    }
+}

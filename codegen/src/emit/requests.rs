@@ -1,0 +1,351 @@
+//! Emits a write request: its body type, the struct of fields a caller must give, setters and `validate()`.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::{doc, value_type};
+use crate::ir::{Entity, Field, FieldType, Presence, Rule, Scalar, Write};
+use crate::naming::ident;
+
+pub(super) fn request(entity: &Entity, write: Write) -> TokenStream {
+    let name = format_ident!("{}", entity.request_type(write));
+    let required_name = format_ident!("{}", entity.required_type(write));
+    let fields: Vec<&Field> = entity.fields_for(write).collect();
+    let demanded: Vec<&Field> = fields
+        .iter()
+        .copied()
+        .filter(|field| field.demanded(write))
+        .collect();
+
+    let method = match write {
+        Write::Create => "POST",
+        Write::Update => "PUT",
+    };
+    let type_doc = doc(&format!(
+        "The body of `{method} {path}`: {verb} one {entity} record.\n\n\
+         Build it with [`{name}::new`] from the fields the API requires, then set optional \
+         fields with the setter methods or the public fields. [`{name}::validate`] checks what \
+         the types cannot; the client runs it before sending.",
+        path = entity.path,
+        verb = if write == Write::Create { "creates" } else { "replaces every field of" },
+        entity = entity.name,
+    ));
+    let body_fields = fields.iter().map(|field| body_field(entity, field, write));
+    let required_doc = doc(&format!(
+        "The fields that [`{name}::new`] needs: those the API requires for {} and that have no \
+         documented default. Leaving one out is a compile-time error.",
+        write.verb(),
+    ));
+    let required_fields = demanded.iter().map(|field| {
+        let field_doc = field_doc(entity, field, write);
+        let field_name = ident(&field.rust_name);
+        let ty = value_type(entity, field.ty, field.secret);
+        quote! { #field_doc pub #field_name: #ty, }
+    });
+    let new_doc = doc(&format!(
+        "Starts a request from the required fields; optional fields start unset{}.",
+        if fields.iter().any(|field| field.presence(write) == Presence::Required && field.default.is_some()) {
+            " and fields with a documented default start at it"
+        } else {
+            ""
+        }
+    ));
+    let destructured = demanded.iter().map(|field| ident(&field.rust_name));
+    let initialisers = fields.iter().map(|field| initialiser(entity, field, write));
+    let setters = fields
+        .iter()
+        .filter(|field| !field.demanded(write))
+        .map(|field| setter(entity, field, write));
+    let validate = validate(entity, &fields, write);
+    quote! {
+        #type_doc
+        #[derive(
+            ::std::clone::Clone,
+            ::std::fmt::Debug,
+            ::std::cmp::PartialEq,
+            ::serde::Serialize,
+            ::serde::Deserialize,
+        )]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#body_fields)*
+        }
+
+        #required_doc
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+        pub struct #required_name {
+            #(#required_fields)*
+        }
+
+        impl #name {
+            #new_doc
+            pub fn new(required: #required_name) -> Self {
+                let #required_name { #(#destructured),* } = required;
+                Self { #(#initialisers)* }
+            }
+
+            #(#setters)*
+
+            #validate
+        }
+    }
+}
+
+/// Whether the body type holds the field in an `Option` (left out of the JSON when unset).
+fn is_optional(field: &Field, write: Write) -> bool {
+    field.presence(write) == Presence::Optional
+}
+
+fn body_field(entity: &Entity, field: &Field, write: Write) -> TokenStream {
+    let field_doc = field_doc(entity, field, write);
+    let name = ident(&field.rust_name);
+    let wire = &field.wire_name;
+    let value = value_type(entity, field.ty, field.secret);
+    let optional = is_optional(field, write);
+    let with = match field.ty {
+        FieldType::Scalar(Scalar::DateTime) if optional => Some("crate::runtime::datetime::option"),
+        FieldType::Scalar(Scalar::DateTime) => Some("crate::runtime::datetime::required"),
+        FieldType::Scalar(Scalar::Decimal) if optional => Some("::rust_decimal::serde::float_option"),
+        FieldType::Scalar(Scalar::Decimal) => Some("::rust_decimal::serde::float"),
+        _ => None,
+    }
+    .map(|path| quote!(, with = #path));
+    if optional {
+        quote! {
+            #field_doc
+            #[serde(
+                rename = #wire,
+                default,
+                skip_serializing_if = "::std::option::Option::is_none"
+                #with
+            )]
+            pub #name: ::std::option::Option<#value>,
+        }
+    } else {
+        quote! {
+            #field_doc
+            #[serde(rename = #wire #with)]
+            pub #name: #value,
+        }
+    }
+}
+
+/// The rustdoc of a field: the schema's description, then what a caller needs to know.
+fn field_doc(entity: &Entity, field: &Field, write: Write) -> TokenStream {
+    let mut text = field.description.clone();
+    let presence = match (field.presence(write), field.default) {
+        (Presence::Required, Some(default)) => {
+            format!("required; sent as `{default}` unless set")
+        }
+        (Presence::Required, None) => "required".to_owned(),
+        _ => "optional; left out of the body when unset".to_owned(),
+    };
+    text.push_str(&format!(
+        "\n\nJSON property `{}`, {presence}.",
+        field.wire_name
+    ));
+    if let FieldType::Enum(index) = field.ty {
+        text.push_str(&format!(" See [`{}`].", entity.enums[index].rust_name));
+    }
+    if field.secret {
+        text.push_str(" A secret: `Debug` output and errors never show it.");
+    }
+    let checks = checks(field, write);
+    if !checks.is_empty() {
+        text.push_str("\n\nChecked by `validate()`:");
+        for check in checks {
+            text.push_str(&format!("\n- {}", check.describe()));
+        }
+    }
+    if let Some(notes) = &field.notes {
+        text.push_str(&format!("\n\n{notes}"));
+    }
+    doc(&text)
+}
+
+fn initialiser(entity: &Entity, field: &Field, write: Write) -> TokenStream {
+    let name = ident(&field.rust_name);
+    if field.demanded(write) {
+        return quote!(#name,);
+    }
+    match (field.presence(write), field.default) {
+        (Presence::Required, Some(default)) => {
+            let literal = Literal::i64_unsuffixed(default);
+            let value = match field.ty {
+                FieldType::Enum(index) => {
+                    let enum_name = ident(&entity.enums[index].rust_name);
+                    quote!(#enum_name::from(#literal))
+                }
+                _ => quote!(#literal),
+            };
+            quote!(#name: #value,)
+        }
+        _ => quote!(#name: ::std::option::Option::None,),
+    }
+}
+
+fn setter(entity: &Entity, field: &Field, write: Write) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let summary = field.description.lines().next().unwrap_or_default();
+    let setter_doc = doc(&format!(
+        "Sets [`{}`](Self::{}): {summary}",
+        field.rust_name, field.rust_name
+    ));
+    let value = value_type(entity, field.ty, field.secret);
+    let (parameter, converted) = match field.ty {
+        FieldType::Scalar(Scalar::String) => (
+            quote!(impl ::std::convert::Into<#value>),
+            quote!(value.into()),
+        ),
+        _ => (value, quote!(value)),
+    };
+    let stored = if is_optional(field, write) {
+        quote!(::std::option::Option::Some(#converted))
+    } else {
+        converted
+    };
+    quote! {
+        #setter_doc
+        #[must_use]
+        pub fn #name(mut self, value: #parameter) -> Self {
+            self.#name = #stored;
+            self
+        }
+    }
+}
+
+/// One check that `validate()` runs on a field.
+enum Check<'a> {
+    NotBlank { reason: &'a str },
+    Range { min: Option<i64>, max: Option<i64>, reason: &'a str },
+    Email { reason: &'a str },
+}
+
+impl Check<'_> {
+    fn describe(&self) -> String {
+        match self {
+            Check::NotBlank { reason } => format!("not blank ({reason})"),
+            Check::Email { reason } => format!("an e-mail address ({reason})"),
+            Check::Range { min, max, reason } => {
+                let bounds = match (min, max) {
+                    (Some(min), Some(max)) => format!("from {min} to {max}"),
+                    (Some(min), None) => format!("at least {min}"),
+                    (None, Some(max)) => format!("at most {max}"),
+                    (None, None) => "any value".to_owned(),
+                };
+                format!("{bounds} ({reason})")
+            }
+        }
+    }
+}
+
+/// The checks of a field in one operation: a required string must not be blank (Nexudus answers
+/// "is a required field" for an empty one), plus the rules the schema declares.
+fn checks(field: &Field, write: Write) -> Vec<Check<'_>> {
+    let mut checks = Vec::new();
+    let required_string = field.presence(write) == Presence::Required
+        && field.ty == FieldType::Scalar(Scalar::String);
+    if required_string {
+        checks.push(Check::NotBlank {
+            reason: "the API requires a value",
+        });
+    }
+    for rule in &field.rules {
+        match rule {
+            Rule::NotBlank { .. } if required_string => {}
+            Rule::NotBlank { reason } => checks.push(Check::NotBlank { reason }),
+            Rule::Email { reason } => checks.push(Check::Email { reason }),
+            Rule::Range { min, max, reason } => checks.push(Check::Range {
+                min: *min,
+                max: *max,
+                reason,
+            }),
+        }
+    }
+    checks
+}
+
+fn validate(entity: &Entity, fields: &[&Field], write: Write) -> TokenStream {
+    let name = entity.request_type(write);
+    let statements: Vec<TokenStream> = fields
+        .iter()
+        .filter_map(|field| validate_field(field, write))
+        .collect();
+    let validate_doc = doc(&format!(
+        "Checks what the types cannot (blank required text, declared ranges and formats) and \
+         returns every violation, each as `{{PropertyName, Message, AttemptedValue}}` like a \
+         Nexudus 400 answer. [`{name}`] values that fail are never sent."
+    ));
+    let body = if statements.is_empty() {
+        quote!(::std::result::Result::Ok(()))
+    } else {
+        quote! {
+            let mut violations = crate::runtime::Violations::new(SECRET_PROPERTIES);
+            #(#statements)*
+            violations.finish()
+        }
+    };
+    quote! {
+        #validate_doc
+        pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
+            #body
+        }
+    }
+}
+
+fn validate_field(field: &Field, write: Write) -> Option<TokenStream> {
+    let checks = checks(field, write);
+    if checks.is_empty() {
+        return None;
+    }
+    let wire = &field.wire_name;
+    let name = ident(&field.rust_name);
+    let optional = is_optional(field, write);
+    // Inside the `if let` of an optional field the value is a reference; otherwise it is a place.
+    let place = if optional { quote!(value) } else { quote!(self.#name) };
+    let calls = checks.iter().map(|check| match check {
+        Check::NotBlank { .. } | Check::Email { .. } => {
+            let text = if field.secret {
+                quote!(#place.expose())
+            } else {
+                quote!(&#place)
+            };
+            let method = if matches!(check, Check::Email { .. }) {
+                quote!(email)
+            } else {
+                quote!(not_blank)
+            };
+            quote!(violations.#method(#wire, #text);)
+        }
+        Check::Range { min, max, .. } => {
+            let value = if optional { quote!(*value) } else { place.clone() };
+            let value = if field.ty == FieldType::Scalar(Scalar::Int32) {
+                quote!(i64::from(#value))
+            } else {
+                value
+            };
+            let min = bound(*min);
+            let max = bound(*max);
+            quote!(violations.range(#wire, #value, #min, #max);)
+        }
+    });
+    Some(if optional {
+        quote! {
+            if let ::std::option::Option::Some(value) = &self.#name {
+                #(#calls)*
+            }
+        }
+    } else {
+        quote!(#(#calls)*)
+    })
+}
+
+fn bound(value: Option<i64>) -> TokenStream {
+    match value {
+        Some(value) => {
+            let literal = Literal::i64_unsuffixed(value);
+            quote!(::std::option::Option::Some(#literal))
+        }
+        None => quote!(::std::option::Option::None),
+    }
+}

@@ -1,0 +1,282 @@
+//! The checked, Rust-shaped model that emitters read: names resolved, types chosen, rules as data.
+
+use std::collections::BTreeSet;
+
+use heck::ToUpperCamelCase;
+
+use crate::diagnostics::Location;
+
+/// Every entity of a schema folder, in a fixed order (by area, then module name).
+pub(crate) struct Ir {
+    pub(crate) entities: Vec<Entity>,
+}
+
+/// One Nexudus entity, e.g. `EmailAccount`.
+pub(crate) struct Entity {
+    /// Where the schema names the entity, for problems found across files.
+    pub(crate) origin: Location,
+    /// The schema file's name, for the preamble of the generated file.
+    pub(crate) schema_file: String,
+    /// The Nexudus name, also the Rust type prefix: `EmailAccount`.
+    pub(crate) name: String,
+    pub(crate) description: String,
+    /// The collection URL: `/api/crm/emailaccounts`.
+    pub(crate) path: String,
+    pub(crate) area: Area,
+    /// The module holding the entity's items: `email_account`.
+    pub(crate) module: String,
+    /// The `Client` method returning the entity's handle: `email_accounts`.
+    pub(crate) accessor: String,
+    pub(crate) operations: BTreeSet<Operation>,
+    pub(crate) enums: Vec<Enum>,
+    pub(crate) fields: Vec<Field>,
+}
+
+/// The API areas Nexudus groups its URLs in (`/api/{area}/...`), with what each holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Area {
+    pub(crate) name: &'static str,
+    pub(crate) description: &'static str,
+}
+
+pub(crate) const AREAS: &[Area] = &[
+    Area {
+        name: "apps",
+        description: "Marketplace applications installed on a location.",
+    },
+    Area {
+        name: "billing",
+        description: "Invoices, payments, products, plans and everything else that is charged.",
+    },
+    Area {
+        name: "collaboration",
+        description: "Shared files, projects and tasks.",
+    },
+    Area {
+        name: "community",
+        description: "Discussion boards, groups and messages between members.",
+    },
+    Area {
+        name: "content",
+        description: "Website and portal content: pages, blog posts, files and media.",
+    },
+    Area {
+        name: "crm",
+        description: "Customer relationships: leads, contacts, mailboxes and messages.",
+    },
+    Area {
+        name: "security",
+        description: "Users, roles and access control.",
+    },
+    Area {
+        name: "spaces",
+        description: "Locations, resources, bookings, members and visitors.",
+    },
+    Area {
+        name: "support",
+        description: "Help-desk tickets and support requests.",
+    },
+    Area {
+        name: "sys",
+        description: "Location settings, automations, e-mail and system records.",
+    },
+];
+
+/// What the API lets a client do with an entity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Operation {
+    Search,
+    Get,
+    GetMany,
+    Create,
+    Update,
+    Delete,
+    Commands,
+}
+
+impl Operation {
+    pub(crate) const ALL: [(&'static str, Operation); 7] = [
+        ("search", Operation::Search),
+        ("get", Operation::Get),
+        ("get_many", Operation::GetMany),
+        ("create", Operation::Create),
+        ("update", Operation::Update),
+        ("delete", Operation::Delete),
+        ("commands", Operation::Commands),
+    ];
+}
+
+/// The two write operations whose request bodies are generated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Write {
+    Create,
+    Update,
+}
+
+impl Write {
+    pub(crate) fn operation(self) -> Operation {
+        match self {
+            Write::Create => Operation::Create,
+            Write::Update => Operation::Update,
+        }
+    }
+
+    /// `Create` or `Update`, as used in type and constant names.
+    pub(crate) fn title(self) -> &'static str {
+        match self {
+            Write::Create => "Create",
+            Write::Update => "Update",
+        }
+    }
+
+    pub(crate) fn verb(self) -> &'static str {
+        match self {
+            Write::Create => "create",
+            Write::Update => "update",
+        }
+    }
+}
+
+/// An enum declared by the schema; its integer values go over the wire.
+pub(crate) struct Enum {
+    /// The Nexudus name, e.g. `eEmailServerType`.
+    pub(crate) wire_name: String,
+    /// The Rust type name, e.g. `EmailServerType`.
+    pub(crate) rust_name: String,
+    pub(crate) description: String,
+    pub(crate) values: Vec<EnumValue>,
+}
+
+/// One known member of an enum.
+pub(crate) struct EnumValue {
+    pub(crate) value: i64,
+    pub(crate) wire_name: String,
+    pub(crate) rust_name: String,
+    pub(crate) description: Option<String>,
+}
+
+/// One property of the entity.
+pub(crate) struct Field {
+    /// The exact JSON property name, e.g. `IncomingServerSSL`.
+    pub(crate) wire_name: String,
+    /// The Rust field name, e.g. `incoming_server_ssl`.
+    pub(crate) rust_name: String,
+    pub(crate) ty: FieldType,
+    pub(crate) description: String,
+    pub(crate) create: Presence,
+    pub(crate) update: Presence,
+    pub(crate) secret: bool,
+    /// A value the SDK sends when the caller sets none, for fields the documentation marks
+    /// required although the server has a sensible value for them.
+    pub(crate) default: Option<i64>,
+    pub(crate) rules: Vec<Rule>,
+    pub(crate) notes: Option<String>,
+}
+
+impl Field {
+    pub(crate) fn presence(&self, write: Write) -> Presence {
+        match write {
+            Write::Create => self.create,
+            Write::Update => self.update,
+        }
+    }
+
+    /// Whether a caller must give this field to build the request: required, with no default.
+    pub(crate) fn demanded(&self, write: Write) -> bool {
+        self.presence(write) == Presence::Required && self.default.is_none()
+    }
+}
+
+/// A field's value type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FieldType {
+    Scalar(Scalar),
+    /// Index into the entity's `enums`.
+    Enum(usize),
+    List(Scalar),
+}
+
+/// The value types a field can hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Scalar {
+    Int32,
+    Int64,
+    Decimal,
+    Bool,
+    String,
+    DateTime,
+}
+
+impl Scalar {
+    pub(crate) const ALL: [(&'static str, Scalar); 6] = [
+        ("int32", Scalar::Int32),
+        ("int64", Scalar::Int64),
+        ("decimal", Scalar::Decimal),
+        ("bool", Scalar::Bool),
+        ("string", Scalar::String),
+        ("datetime", Scalar::DateTime),
+    ];
+}
+
+/// Whether a write operation's body carries a field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Presence {
+    Required,
+    Optional,
+    Absent,
+}
+
+/// A value rule checked by the generated `validate()`, with the reason the schema gives.
+pub(crate) enum Rule {
+    NotBlank {
+        reason: String,
+    },
+    Range {
+        min: Option<i64>,
+        max: Option<i64>,
+        reason: String,
+    },
+    Email {
+        reason: String,
+    },
+}
+
+impl Entity {
+    /// `EmailAccountCreate` / `EmailAccountUpdate`.
+    pub(crate) fn request_type(&self, write: Write) -> String {
+        format!("{}{}", self.name, write.title())
+    }
+
+    /// `EmailAccountCreateRequired`: the fields a caller must give.
+    pub(crate) fn required_type(&self, write: Write) -> String {
+        format!("{}{}Required", self.name, write.title())
+    }
+
+    /// `EmailAccounts`: the handle returned by `client.email_accounts()`.
+    pub(crate) fn handle_type(&self) -> String {
+        self.accessor.to_upper_camel_case()
+    }
+
+    /// The write operations this entity declares, in a fixed order.
+    pub(crate) fn writes(&self) -> impl Iterator<Item = Write> + '_ {
+        [Write::Create, Write::Update]
+            .into_iter()
+            .filter(|write| self.operations.contains(&write.operation()))
+    }
+
+    /// The fields a write operation's body can carry, in schema order.
+    pub(crate) fn fields_for(&self, write: Write) -> impl Iterator<Item = &Field> + '_ {
+        self.fields
+            .iter()
+            .filter(move |field| field.presence(write) != Presence::Absent)
+    }
+
+    /// Wire names of secret fields, whose values must never be printed.
+    pub(crate) fn secret_properties(&self) -> Vec<&str> {
+        self.fields
+            .iter()
+            .filter(|field| field.secret)
+            .map(|field| field.wire_name.as_str())
+            .collect()
+    }
+}

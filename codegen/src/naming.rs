@@ -1,0 +1,106 @@
+//! The one place that turns Nexudus names into Rust identifiers.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Words Rust reserves; a field named after one becomes a raw identifier (`r#type`).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
+    "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
+    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers; these get a trailing underscore instead.
+const NOT_RAW: &[&str] = &["crate", "self", "super", "Self"];
+
+/// The snake_case Rust name of a field: `IncomingServerSSL` -> `incoming_server_ssl`.
+pub(crate) fn field_name(wire: &str) -> String {
+    let snake = wire.to_snake_case();
+    if snake.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("field_{snake}")
+    } else {
+        snake
+    }
+}
+
+/// The Rust type name of a schema enum: the `e` prefix Nexudus uses is dropped
+/// (`eEmailServerType` -> `EmailServerType`).
+pub(crate) fn enum_name(wire: &str) -> String {
+    let mut chars = wire.chars();
+    let stripped = match (chars.next(), chars.next()) {
+        (Some('e'), Some(second)) if second.is_ascii_uppercase() => &wire[1..],
+        _ => wire,
+    };
+    stripped.to_upper_camel_case()
+}
+
+/// The Rust variant name of an enum member: `DontDelete` stays, `dont delete` -> `DontDelete`.
+pub(crate) fn variant_name(wire: &str) -> String {
+    let camel = wire.to_upper_camel_case();
+    if camel.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("V{camel}")
+    } else {
+        camel
+    }
+}
+
+/// The identifier to emit for `name`: raw when it is a keyword, `name_` when it cannot be raw.
+pub(crate) fn ident(name: &str) -> proc_macro2::Ident {
+    let span = proc_macro2::Span::call_site();
+    if NOT_RAW.contains(&name) {
+        proc_macro2::Ident::new(&format!("{name}_"), span)
+    } else if KEYWORDS.contains(&name) {
+        proc_macro2::Ident::new_raw(name, span)
+    } else {
+        proc_macro2::Ident::new(name, span)
+    }
+}
+
+/// Whether `name` can be used as written for an identifier (ASCII letters, digits, `_`).
+pub(crate) fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Splits an UpperCamelCase entity name into lower-case words: `EmailAccount` -> `email`, `account`.
+pub(crate) fn words(name: &str) -> Vec<String> {
+    name.to_snake_case()
+        .split('_')
+        .map(str::to_owned)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_names_keep_acronyms_and_digits_readable() {
+        assert_eq!(field_name("IncomingServerSSL"), "incoming_server_ssl");
+        assert_eq!(field_name("Office365AccessToken"), "office365_access_token");
+        assert_eq!(field_name("BusinessId"), "business_id");
+        assert_eq!(field_name("3DModel"), "field_3d_model");
+    }
+
+    #[test]
+    fn enum_names_drop_the_e_prefix_only_before_a_capital() {
+        assert_eq!(enum_name("eEmailServerType"), "EmailServerType");
+        assert_eq!(enum_name("eMessageDeletionPolicy"), "MessageDeletionPolicy");
+        assert_eq!(enum_name("email"), "Email");
+        assert_eq!(variant_name("2Factor"), "V2Factor");
+    }
+
+    #[test]
+    fn keywords_become_raw_or_suffixed_identifiers() {
+        assert_eq!(ident("type").to_string(), "r#type");
+        assert_eq!(ident("self").to_string(), "self_");
+        assert_eq!(ident("name").to_string(), "name");
+        assert!(is_identifier("Office365AccessToken"));
+        assert!(!is_identifier("Display Name"));
+        assert!(!is_identifier("9Lives"));
+    }
+}
