@@ -67,7 +67,12 @@ impl Checker<'_> {
         Location::from_marker(self.file, value.span().start())
     }
 
-    fn error<T>(&mut self, value: &Spanned<T>, message: impl Into<String>, help: impl Into<String>) {
+    fn error<T>(
+        &mut self,
+        value: &Spanned<T>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
         let location = self.at(value);
         self.diagnostics.error(location, message, help);
     }
@@ -126,7 +131,10 @@ impl Checker<'_> {
         if !valid {
             self.error(
                 name,
-                format!("entity name `{}` is not an UpperCamelCase name", name.as_str()),
+                format!(
+                    "entity name `{}` is not an UpperCamelCase name",
+                    name.as_str()
+                ),
                 "write the Nexudus entity name as it appears in the API, e.g. `EmailAccount`",
             );
             return None;
@@ -175,7 +183,9 @@ impl Checker<'_> {
         let prefix = leading.concat();
         let plural_last = plural.strip_prefix(prefix.as_str()).filter(|rest| {
             rest.starts_with(last.as_str())
-                && rest.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+                && rest
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         });
         let Some(plural_last) = plural_last else {
             self.error(
@@ -196,7 +206,10 @@ impl Checker<'_> {
     fn operations(&mut self, raw: &RawEntity) -> BTreeSet<Operation> {
         let mut operations = BTreeSet::new();
         for name in &raw.operations {
-            match Operation::ALL.iter().find(|(known, _)| *known == name.as_str()) {
+            match Operation::ALL
+                .iter()
+                .find(|(known, _)| *known == name.as_str())
+            {
                 Some((_, operation)) => {
                     if !operations.insert(*operation) {
                         self.error(
@@ -242,7 +255,10 @@ impl Checker<'_> {
             if !naming::is_identifier(&raw_enum.name) {
                 self.error(
                     &raw_enum.name,
-                    format!("enum name `{}` is not an identifier", raw_enum.name.as_str()),
+                    format!(
+                        "enum name `{}` is not an identifier",
+                        raw_enum.name.as_str()
+                    ),
                     "use the Nexudus name, e.g. `eEmailServerType`",
                 );
                 continue;
@@ -267,7 +283,11 @@ impl Checker<'_> {
             if let Some(first) = by_value.insert(*member.value, self.at(&member.value)) {
                 self.error(
                     &member.value,
-                    format!("value {} appears twice in enum `{}`", *member.value, raw.name.as_str()),
+                    format!(
+                        "value {} appears twice in enum `{}`",
+                        *member.value,
+                        raw.name.as_str()
+                    ),
                     "each integer value names one member",
                 );
                 self.diagnostics.also(first, "first used here");
@@ -295,7 +315,10 @@ impl Checker<'_> {
             if let Some(first) = by_name.insert(rust_name.clone(), self.at(named_at)) {
                 self.error(
                     named_at,
-                    format!("two members of enum `{}` become the variant `{rust_name}`", raw.name.as_str()),
+                    format!(
+                        "two members of enum `{}` become the variant `{rust_name}`",
+                        raw.name.as_str()
+                    ),
                     "give one of them a different `rust_name:`",
                 );
                 self.diagnostics.also(first, "first here");
@@ -355,7 +378,10 @@ impl Checker<'_> {
         if !naming::is_identifier(&raw.name) {
             self.error(
                 &raw.name,
-                format!("field name `{}` is not a JSON property name", raw.name.as_str()),
+                format!(
+                    "field name `{}` is not a JSON property name",
+                    raw.name.as_str()
+                ),
                 "write the exact wire name, e.g. `IncomingServerSSL`",
             );
         }
@@ -366,7 +392,10 @@ impl Checker<'_> {
                 if !valid {
                     self.error(
                         rust_name,
-                        format!("`rust_name` `{}` is not a snake_case identifier", rust_name.as_str()),
+                        format!(
+                            "`rust_name` `{}` is not a snake_case identifier",
+                            rust_name.as_str()
+                        ),
                         "use lower-case letters, digits and `_`",
                     );
                 }
@@ -388,7 +417,11 @@ impl Checker<'_> {
         let secret = raw.secret.as_ref().is_some_and(|flag| **flag);
         if let (Some(flag), Some(ty)) = (&raw.secret, ty) {
             if **flag && ty != FieldType::Scalar(Scalar::String) {
-                self.error(flag, "only `string` fields can be secret", "remove `secret: true`");
+                self.error(
+                    flag,
+                    "only `string` fields can be secret",
+                    "remove `secret: true`",
+                );
             }
         }
         if let (Some(flag), Some(create), Some(update)) = (&raw.read_only, create, update) {
@@ -459,7 +492,10 @@ impl Checker<'_> {
                 if declared.is_empty() {
                     "declare it under `enums:`".to_owned()
                 } else {
-                    format!("declare it under `enums:` or use one of {}", backticked(&declared))
+                    format!(
+                        "declare it under `enums:` or use one of {}",
+                        backticked(&declared)
+                    )
                 },
             );
             return None;
@@ -523,10 +559,7 @@ impl Checker<'_> {
             return None;
         }
         let parsed = match ty {
-            FieldType::Scalar(Scalar::Int32) => default
-                .parse::<i32>()
-                .ok()
-                .map(i64::from),
+            FieldType::Scalar(Scalar::Int32) => default.parse::<i32>().ok().map(i64::from),
             FieldType::Scalar(Scalar::Int64) | FieldType::Enum(_) => default.parse::<i64>().ok(),
             _ => {
                 self.error(
@@ -540,7 +573,10 @@ impl Checker<'_> {
         if parsed.is_none() {
             self.error(
                 default,
-                format!("default `{}` is not a whole number of the field's type", default.as_str()),
+                format!(
+                    "default `{}` is not a whole number of the field's type",
+                    default.as_str()
+                ),
                 "write a whole number that fits the type, e.g. `0`",
             );
         }
@@ -559,7 +595,10 @@ impl Checker<'_> {
             "not_blank" | "email" if !is_string => {
                 self.error(
                     &rule.kind,
-                    format!("rule `{}` applies to `string` fields only", rule.kind.as_str()),
+                    format!(
+                        "rule `{}` applies to `string` fields only",
+                        rule.kind.as_str()
+                    ),
                     "remove the rule or fix the field's type",
                 );
                 None
@@ -639,12 +678,21 @@ impl Checker<'_> {
         }
         for write in [Write::Create, Write::Update] {
             let declared = operations.contains(&write.operation());
-            let sends = fields.iter().any(|field| field.presence(write) != Presence::Absent);
+            let sends = fields
+                .iter()
+                .any(|field| field.presence(write) != Presence::Absent);
             if declared && !sends {
                 self.error(
                     name,
-                    format!("`{}` declares `{}` but no field is sent by it", name.as_str(), write.verb()),
-                    format!("mark the fields the body carries with `{}: required` or `optional`", write.verb()),
+                    format!(
+                        "`{}` declares `{}` but no field is sent by it",
+                        name.as_str(),
+                        write.verb()
+                    ),
+                    format!(
+                        "mark the fields the body carries with `{}: required` or `optional`",
+                        write.verb()
+                    ),
                 );
             }
         }
@@ -661,19 +709,28 @@ impl Checker<'_> {
         ];
         let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
         for known in enums {
-            let Some(raw_enum) = raw.iter().find(|raw_enum| *raw_enum.name == known.wire_name) else {
+            let Some(raw_enum) = raw
+                .iter()
+                .find(|raw_enum| *raw_enum.name == known.wire_name)
+            else {
                 continue;
             };
             if generated.contains(&known.rust_name) {
                 self.error(
                     &raw_enum.name,
-                    format!("enum `{}` becomes `{}`, a name the generator uses for a request type", known.wire_name, known.rust_name),
+                    format!(
+                        "enum `{}` becomes `{}`, a name the generator uses for a request type",
+                        known.wire_name, known.rust_name
+                    ),
                     "rename the enum",
                 );
             } else if let Some(other) = seen.insert(&known.rust_name, &known.wire_name) {
                 self.error(
                     &raw_enum.name,
-                    format!("enums `{other}` and `{}` both become `{}` in Rust", known.wire_name, known.rust_name),
+                    format!(
+                        "enums `{other}` and `{}` both become `{}` in Rust",
+                        known.wire_name, known.rust_name
+                    ),
                     "rename one of them",
                 );
             }

@@ -56,7 +56,10 @@ pub fn generate(input: &Path) -> Result<Output, Diagnostics> {
         );
         let schema = inputs
             .iter()
-            .find(|path| path.file_name().is_some_and(|name| name == entity.schema_file.as_str()))
+            .find(|path| {
+                path.file_name()
+                    .is_some_and(|name| name == entity.schema_file.as_str())
+            })
             .cloned();
         match write::format(emit::entity(entity), &preamble) {
             Ok(source) => files.push(GeneratedFile {

@@ -51,7 +51,11 @@ fn main() -> ExitCode {
         .iter()
         .map(|file| file.source.lines().count())
         .sum();
-    let entities = output.files.iter().filter(|file| file.schema.is_some()).count();
+    let entities = output
+        .files
+        .iter()
+        .filter(|file| file.schema.is_some())
+        .count();
     match out {
         None => println!(
             "{}: {entities} schema(s) are valid ({lines} lines would be generated)",

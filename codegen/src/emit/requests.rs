@@ -27,7 +27,11 @@ pub(super) fn request(entity: &Entity, write: Write) -> TokenStream {
          fields with the setter methods or the public fields. [`{name}::validate`] checks what \
          the types cannot; the client runs it before sending.",
         path = entity.path,
-        verb = if write == Write::Create { "creates" } else { "replaces every field of" },
+        verb = if write == Write::Create {
+            "creates"
+        } else {
+            "replaces every field of"
+        },
         entity = entity.name,
     ));
     let body_fields = fields.iter().map(|field| body_field(entity, field, write));
@@ -44,7 +48,10 @@ pub(super) fn request(entity: &Entity, write: Write) -> TokenStream {
     });
     let new_doc = doc(&format!(
         "Starts a request from the required fields; optional fields start unset{}.",
-        if fields.iter().any(|field| field.presence(write) == Presence::Required && field.default.is_some()) {
+        if fields
+            .iter()
+            .any(|field| field.presence(write) == Presence::Required && field.default.is_some())
+        {
             " and fields with a documented default start at it"
         } else {
             ""
@@ -105,7 +112,9 @@ fn body_field(entity: &Entity, field: &Field, write: Write) -> TokenStream {
     let with = match field.ty {
         FieldType::Scalar(Scalar::DateTime) if optional => Some("crate::runtime::datetime::option"),
         FieldType::Scalar(Scalar::DateTime) => Some("crate::runtime::datetime::required"),
-        FieldType::Scalar(Scalar::Decimal) if optional => Some("::rust_decimal::serde::float_option"),
+        FieldType::Scalar(Scalar::Decimal) if optional => {
+            Some("::rust_decimal::serde::float_option")
+        }
         FieldType::Scalar(Scalar::Decimal) => Some("::rust_decimal::serde::float"),
         _ => None,
     }
@@ -188,8 +197,8 @@ fn setter(entity: &Entity, field: &Field, write: Write) -> TokenStream {
     let name = ident(&field.rust_name);
     let summary = field.description.lines().next().unwrap_or_default();
     let setter_doc = doc(&format!(
-        "Sets [`{}`](Self::{}): {summary}",
-        field.rust_name, field.rust_name
+        "Sets [`{}`](Self::{name}): {summary}",
+        field.rust_name
     ));
     let value = value_type(entity, field.ty, field.secret);
     let (parameter, converted) = match field.ty {
@@ -216,14 +225,25 @@ fn setter(entity: &Entity, field: &Field, write: Write) -> TokenStream {
 
 /// One check that `validate()` runs on a field.
 enum Check<'a> {
-    NotBlank { reason: &'a str },
-    Range { min: Option<i64>, max: Option<i64>, reason: &'a str },
-    Email { reason: &'a str },
+    /// A value the API requires: not blank, with the message Nexudus gives.
+    Required,
+    NotBlank {
+        reason: &'a str,
+    },
+    Range {
+        min: Option<i64>,
+        max: Option<i64>,
+        reason: &'a str,
+    },
+    Email {
+        reason: &'a str,
+    },
 }
 
 impl Check<'_> {
     fn describe(&self) -> String {
         match self {
+            Check::Required => "not blank (the API requires a value)".to_owned(),
             Check::NotBlank { reason } => format!("not blank ({reason})"),
             Check::Email { reason } => format!("an e-mail address ({reason})"),
             Check::Range { min, max, reason } => {
@@ -246,9 +266,7 @@ fn checks(field: &Field, write: Write) -> Vec<Check<'_>> {
     let required_string = field.presence(write) == Presence::Required
         && field.ty == FieldType::Scalar(Scalar::String);
     if required_string {
-        checks.push(Check::NotBlank {
-            reason: "the API requires a value",
-        });
+        checks.push(Check::Required);
     }
     for rule in &field.rules {
         match rule {
@@ -302,23 +320,32 @@ fn validate_field(field: &Field, write: Write) -> Option<TokenStream> {
     let name = ident(&field.rust_name);
     let optional = is_optional(field, write);
     // Inside the `if let` of an optional field the value is a reference; otherwise it is a place.
-    let place = if optional { quote!(value) } else { quote!(self.#name) };
+    let place = if optional {
+        quote!(value)
+    } else {
+        quote!(self.#name)
+    };
     let calls = checks.iter().map(|check| match check {
-        Check::NotBlank { .. } | Check::Email { .. } => {
-            let text = if field.secret {
-                quote!(#place.expose())
-            } else {
-                quote!(&#place)
+        Check::Required | Check::NotBlank { .. } | Check::Email { .. } => {
+            let text = match (field.secret, optional) {
+                (true, _) => quote!(#place.expose()),
+                // The `if let` binding is already a reference.
+                (false, true) => place.clone(),
+                (false, false) => quote!(&#place),
             };
-            let method = if matches!(check, Check::Email { .. }) {
-                quote!(email)
-            } else {
-                quote!(not_blank)
+            let method = match check {
+                Check::Required => quote!(required),
+                Check::NotBlank { .. } => quote!(not_blank),
+                _ => quote!(email),
             };
             quote!(violations.#method(#wire, #text);)
         }
         Check::Range { min, max, .. } => {
-            let value = if optional { quote!(*value) } else { place.clone() };
+            let value = if optional {
+                quote!(*value)
+            } else {
+                place.clone()
+            };
             let value = if field.ty == FieldType::Scalar(Scalar::Int32) {
                 quote!(i64::from(#value))
             } else {

@@ -1,0 +1,37 @@
+//! Generates the entity code from `schema/` into `OUT_DIR`; fails the build on any schema problem.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
+    // NEXUDUS_SCHEMA_DIR points the SDK at another schema folder, e.g. one with extra entities.
+    println!("cargo:rerun-if-env-changed=NEXUDUS_SCHEMA_DIR");
+    let schemas = std::env::var_os("NEXUDUS_SCHEMA_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest_dir.join("../schema"));
+    println!("cargo:rerun-if-changed={}", schemas.display());
+
+    let output = match nexudus_codegen::generate(&schemas) {
+        Ok(output) => output,
+        Err(problems) => {
+            for path in std::fs::read_dir(&schemas).into_iter().flatten().flatten() {
+                println!("cargo:rerun-if-changed={}", path.path().display());
+            }
+            eprintln!("{problems}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for input in &output.inputs {
+        println!("cargo:rerun-if-changed={}", input.display());
+    }
+    if let Err(error) = output.write_to(&out_dir) {
+        eprintln!(
+            "error: cannot write the generated code into {}: {error}",
+            out_dir.display()
+        );
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,652 @@
+//! `Client` and `ClientBuilder`: configuration, authentication and the HTTP call of a write.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use url::Url;
+
+use super::endpoint::{Endpoint, WriteOutcome};
+use super::error::Error;
+use super::secret::Secret;
+
+/// The Nexudus host used when no base URL is configured.
+const DEFAULT_BASE_URL: &str = "https://spaces.nexudus.com";
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+const DEFAULT_USER_AGENT: &str = concat!("nexudus-rs/", env!("CARGO_PKG_VERSION"));
+
+/// An authenticated connection to the Nexudus API.
+///
+/// Cloning is cheap and clones share one connection pool, so create one `Client` and pass
+/// clones around. `Debug` shows the base URL but never the token.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    base_url: Url,
+    /// `Bearer <token>`, marked sensitive so the HTTP stack never prints it.
+    authorization: HeaderValue,
+}
+
+impl Client {
+    /// A client for `https://spaces.nexudus.com` with a bearer token and default settings.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] if the token is empty or cannot be sent in a header, or if the HTTP
+    /// client cannot be set up (for example when no TLS root certificates can be loaded).
+    pub fn new(token: impl Into<Secret>) -> Result<Self, Error> {
+        Self::builder().bearer_token(token).build()
+    }
+
+    /// A builder to set the base URL, token, timeout and user agent.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The URL that API paths are appended to.
+    pub fn base_url(&self) -> &Url {
+        &self.shared.base_url
+    }
+
+    /// Sends a create or update and interprets the write envelope that comes back.
+    #[allow(dead_code, reason = "called by generated entity code")]
+    pub(crate) async fn write(
+        &self,
+        endpoint: &Endpoint,
+        body: Vec<u8>,
+    ) -> Result<WriteOutcome, Error> {
+        let url = self.url_for(endpoint.path)?;
+        let response = self
+            .http
+            .request(endpoint.operation.method(), url)
+            .header(AUTHORIZATION, self.shared.authorization.clone())
+            .header(CONTENT_TYPE, "application/json")
+            .header(ACCEPT, "application/json")
+            .body(body)
+            .send()
+            .await
+            .map_err(|source| endpoint.transport_error(source))?;
+        let status = response.status().as_u16();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|source| endpoint.transport_error(source))?;
+        endpoint.write_result(status, &body)
+    }
+
+    /// Appends `path` to the base URL, whether or not the base ends with `/` or has a path.
+    fn url_for(&self, path: &str) -> Result<Url, Error> {
+        let mut url = self.shared.base_url.clone();
+        url.path_segments_mut()
+            .map_err(|()| Error::Config {
+                message: "the base URL cannot have a path appended".to_owned(),
+            })?
+            .pop_if_empty()
+            .extend(path.split('/').filter(|segment| !segment.is_empty()));
+        Ok(url)
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.shared.base_url.as_str())
+            .field("token", &format_args!("[redacted]"))
+            .finish()
+    }
+}
+
+/// Configures a [`Client`]. A bearer token is required; everything else has a default.
+#[derive(Clone, Debug)]
+pub struct ClientBuilder {
+    base_url: String,
+    token: Option<Secret>,
+    timeout: Duration,
+    user_agent: String,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            token: None,
+            timeout: DEFAULT_TIMEOUT,
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The URL API paths are appended to; default `https://spaces.nexudus.com`.
+    /// A path prefix (`https://proxy.example/nexudus`) is kept.
+    pub fn base_url(mut self, url: impl AsRef<str>) -> Self {
+        self.base_url = url.as_ref().to_owned();
+        self
+    }
+
+    /// The access token sent as `Authorization: Bearer <token>` (from `POST /api/token`).
+    pub fn bearer_token(mut self, token: impl Into<Secret>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// The limit for a whole request, from connecting to reading the body; default 30 seconds.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` header; default `nexudus-rs/<version>`.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Checks the settings and creates the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the token is missing, empty or not sendable in a header, the base
+    /// URL is not an `http`/`https` URL without credentials, query or fragment, or the HTTP
+    /// client cannot be set up. The message never contains the token.
+    pub fn build(self) -> Result<Client, Error> {
+        let token = self
+            .token
+            .ok_or_else(|| config("a bearer token is required"))?;
+        if token.expose().trim().is_empty() {
+            return Err(config("the bearer token is empty"));
+        }
+        let mut authorization = HeaderValue::try_from(format!("Bearer {}", token.expose()))
+            .map_err(|_| {
+                config("the bearer token contains characters that cannot be sent in an HTTP header")
+            })?;
+        authorization.set_sensitive(true);
+
+        let base_url = parse_base_url(&self.base_url)?;
+
+        let http = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .user_agent(self.user_agent)
+            // A redirected POST becomes a GET without its body; better to report the redirect.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|error| {
+                config(&format!(
+                    "could not set up the HTTP client: {}",
+                    chain(&error)
+                ))
+            })?;
+
+        Ok(Client {
+            http,
+            shared: Arc::new(Shared {
+                base_url,
+                authorization,
+            }),
+        })
+    }
+}
+
+fn parse_base_url(text: &str) -> Result<Url, Error> {
+    let url = Url::parse(text).map_err(|error| config(&format!("invalid base URL: {error}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(config("the base URL must use http or https"));
+    }
+    // Credentials in the URL would show wherever the base URL is printed.
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(config(
+            "the base URL must not contain credentials; use a bearer token",
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(config("the base URL must not have a query or fragment"));
+    }
+    Ok(url)
+}
+
+fn config(message: &str) -> Error {
+    Error::Config {
+        message: message.to_owned(),
+    }
+}
+
+/// An error and its causes on one line.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use wiremock::matchers::any;
+    use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+    use super::*;
+    use crate::runtime::{Operation, ValidationOrigin};
+
+    const TOKEN: &str = "tok-7f3a9c-super-secret";
+
+    const CREATE: Endpoint = Endpoint {
+        entity: "EmailAccount",
+        operation: Operation::Create,
+        path: "/api/crm/emailaccounts",
+        secret_properties: &["IncomingServerPassword"],
+    };
+
+    const UPDATE: Endpoint = Endpoint {
+        operation: Operation::Update,
+        ..CREATE
+    };
+
+    /// The 200 example response of the "Create EmailAccount" documentation page.
+    const CREATED: &str = r#"{
+  "Status": 200,
+  "Message": "EmailAccount was successfully created.",
+  "Value": {
+    "Id": 87654321
+  },
+  "OpenInDialog": false,
+  "OpenInWindow": false,
+  "RedirectURL": null,
+  "JavaScript": null,
+  "UpdatedOn": "2025-01-15T10:30:00Z",
+  "UpdatedBy": "admin@example.com",
+  "Errors": null,
+  "WasSuccessful": true
+}"#;
+
+    /// The request body of the documented cURL example for create.
+    fn create_body() -> serde_json::Value {
+        json!({
+            "BusinessId": 0,
+            "DisplayName": "",
+            "EmailAddress": "",
+            "IncomingServer": "",
+            "IncomingServerPort": 0,
+            "IncomingServerUsername": "",
+            "OutgoingServer": "",
+            "OutgoingServerPort": 0,
+            "OutgoingServerUsername": "",
+            "LastMessageId": 0,
+            "ErrorCount": 0
+        })
+    }
+
+    async fn server_answering(response: ResponseTemplate) -> MockServer {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(response)
+            .mount(&server)
+            .await;
+        server
+    }
+
+    fn client_for(base_url: &str) -> Client {
+        Client::builder()
+            .base_url(base_url)
+            .bearer_token(TOKEN)
+            .build()
+            .expect("valid test client")
+    }
+
+    async fn only_request(server: &MockServer) -> Request {
+        let mut requests = server
+            .received_requests()
+            .await
+            .expect("request recording is on");
+        assert_eq!(requests.len(), 1, "exactly one request is sent");
+        requests.remove(0)
+    }
+
+    fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
+        request.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    async fn write_with(
+        endpoint: &Endpoint,
+        response: ResponseTemplate,
+    ) -> (Result<WriteOutcome, Error>, MockServer) {
+        let server = server_answering(response).await;
+        let body = serde_json::to_vec(&create_body()).expect("body");
+        let result = client_for(&server.uri()).write(endpoint, body).await;
+        (result, server)
+    }
+
+    #[tokio::test]
+    async fn create_sends_an_authenticated_json_post_and_returns_the_outcome() {
+        let (result, server) = write_with(
+            &CREATE,
+            ResponseTemplate::new(200).set_body_raw(CREATED, "application/json"),
+        )
+        .await;
+
+        let outcome = result.expect("documented success");
+        assert_eq!(outcome.id, 87654321);
+        assert_eq!(
+            outcome.message.as_deref(),
+            Some("EmailAccount was successfully created.")
+        );
+        assert_eq!(outcome.updated_by.as_deref(), Some("admin@example.com"));
+        assert_eq!(
+            outcome.updated_on.map(|t| t.to_rfc3339()),
+            Some("2025-01-15T10:30:00+00:00".to_owned())
+        );
+
+        let request = only_request(&server).await;
+        assert_eq!(request.method.as_str(), "POST");
+        assert_eq!(request.url.path(), "/api/crm/emailaccounts");
+        assert_eq!(request.url.query(), None);
+        let bearer = format!("Bearer {TOKEN}");
+        assert_eq!(header(&request, "authorization"), Some(bearer.as_str()));
+        assert_eq!(header(&request, "content-type"), Some("application/json"));
+        assert_eq!(header(&request, "accept"), Some("application/json"));
+        assert_eq!(
+            header(&request, "user-agent"),
+            Some(concat!("nexudus-rs/", env!("CARGO_PKG_VERSION")))
+        );
+        let sent: serde_json::Value = request.body_json().expect("JSON body");
+        assert_eq!(sent, create_body());
+    }
+
+    #[tokio::test]
+    async fn update_sends_a_put_below_a_path_prefix() {
+        for suffix in ["/prefix", "/prefix/"] {
+            let server = server_answering(
+                ResponseTemplate::new(200).set_body_raw(CREATED, "application/json"),
+            )
+            .await;
+            let client = client_for(&format!("{}{suffix}", server.uri()));
+            client
+                .write(&UPDATE, br#"{"Id":87654321}"#.to_vec())
+                .await
+                .expect("success");
+            let request = only_request(&server).await;
+            assert_eq!(request.method.as_str(), "PUT");
+            assert_eq!(
+                request.url.path(),
+                "/prefix/api/crm/emailaccounts",
+                "{suffix}"
+            );
+            assert_eq!(request.body, br#"{"Id":87654321}"#);
+        }
+    }
+
+    #[tokio::test]
+    async fn base_url_with_trailing_slash_adds_no_double_slash() {
+        let server =
+            server_answering(ResponseTemplate::new(200).set_body_raw(CREATED, "application/json"))
+                .await;
+        let client = client_for(&format!("{}/", server.uri()));
+        client
+            .write(&CREATE, b"{}".to_vec())
+            .await
+            .expect("success");
+        assert_eq!(
+            only_request(&server).await.url.path(),
+            "/api/crm/emailaccounts"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_400_with_two_errors_is_server_validation_with_both() {
+        let body = json!({
+            "Message": "DisplayName: is a required field\r\nIncomingServerPassword: is too short",
+            "Value": null,
+            "Errors": [
+                {"AttemptedValue": null, "Message": "is a required field", "PropertyName": "DisplayName"},
+                {"AttemptedValue": "hunter2", "Message": "is too short", "PropertyName": "IncomingServerPassword"}
+            ],
+            "WasSuccessful": false
+        });
+        let (result, _server) =
+            write_with(&CREATE, ResponseTemplate::new(400).set_body_json(body)).await;
+        let error = result.expect_err("400");
+        let Error::Validation {
+            entity,
+            operation,
+            origin,
+            message,
+            errors,
+        } = &error
+        else {
+            panic!("expected Validation, got {error:?}");
+        };
+        assert_eq!(*entity, "EmailAccount");
+        assert_eq!(*operation, Operation::Create);
+        assert_eq!(*origin, ValidationOrigin::Server);
+        assert!(
+            message
+                .as_deref()
+                .is_some_and(|m| m.starts_with("DisplayName"))
+        );
+        let names: Vec<&str> = errors.iter().map(|e| e.property_name.as_str()).collect();
+        assert_eq!(names, ["DisplayName", "IncomingServerPassword"]);
+        assert_eq!(errors.as_slice()[1].attempted_value, json!(null));
+        assert_eq!(
+            error.to_string(),
+            "EmailAccount create: rejected by server validation (2 errors): \
+             DisplayName: is a required field; IncomingServerPassword: is too short"
+        );
+        assert!(!format!("{error:?}").contains("hunter2"));
+    }
+
+    #[tokio::test]
+    async fn a_200_that_was_not_successful_is_server_validation() {
+        let (result, _server) = write_with(
+            &UPDATE,
+            ResponseTemplate::new(200).set_body_json(json!({
+                "Status": 200,
+                "Message": "You have reached the maximum number of mailboxes.",
+                "Value": null,
+                "Errors": null,
+                "WasSuccessful": false
+            })),
+        )
+        .await;
+        let error = result.expect_err("WasSuccessful false");
+        assert!(
+            matches!(
+                &error,
+                Error::Validation {
+                    origin: ValidationOrigin::Server,
+                    operation: Operation::Update,
+                    message: Some(m),
+                    errors,
+                    ..
+                } if m == "You have reached the maximum number of mailboxes." && errors.is_empty()
+            ),
+            "{error:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_500_is_a_status_error_with_the_body() {
+        let (result, _server) = write_with(
+            &CREATE,
+            ResponseTemplate::new(500).set_body_string("Internal Server Error"),
+        )
+        .await;
+        let error = result.expect_err("500");
+        assert!(
+            matches!(&error, Error::Status { status: 500, body, .. } if body == "Internal Server Error"),
+            "{error:?}"
+        );
+        assert_eq!(error.status(), Some(500));
+        assert_eq!(
+            error.to_string(),
+            "EmailAccount create: unexpected HTTP status 500: Internal Server Error"
+        );
+    }
+
+    #[tokio::test]
+    async fn throttling_and_redirects_are_status_errors() {
+        let (result, _server) = write_with(
+            &CREATE,
+            ResponseTemplate::new(409).insert_header("Retry-After", "30"),
+        )
+        .await;
+        assert_eq!(result.expect_err("409").status(), Some(409));
+
+        let (result, server) = write_with(
+            &CREATE,
+            ResponseTemplate::new(302).insert_header("Location", "/elsewhere"),
+        )
+        .await;
+        assert_eq!(result.expect_err("302").status(), Some(302));
+        assert_eq!(only_request(&server).await.method.as_str(), "POST");
+    }
+
+    #[tokio::test]
+    async fn a_non_json_200_is_a_decode_error_with_an_excerpt() {
+        let page = format!("<html><body>{}</body></html>", "maintenance ".repeat(100));
+        let (result, _server) = write_with(
+            &CREATE,
+            ResponseTemplate::new(200).set_body_string(page.clone()),
+        )
+        .await;
+        let error = result.expect_err("HTML");
+        let Error::Decode {
+            status, excerpt, ..
+        } = &error
+        else {
+            panic!("expected Decode, got {error:?}");
+        };
+        assert_eq!(*status, 200);
+        assert!(excerpt.starts_with("<html><body>maintenance"));
+        assert!(excerpt.chars().count() <= 513, "{}", excerpt.len());
+        assert!(page.len() > 1000);
+    }
+
+    #[tokio::test]
+    async fn unreachable_server_and_timeout_are_transport_errors() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
+        let address = listener.local_addr().expect("address");
+        drop(listener);
+        let client = client_for(&format!("http://{address}"));
+        let error = client
+            .write(&CREATE, b"{}".to_vec())
+            .await
+            .expect_err("nothing listens");
+        assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+        assert_eq!(
+            error.to_string(),
+            "EmailAccount create: could not connect to the server"
+        );
+        assert!(!format!("{error:?} {error}").contains(TOKEN));
+
+        let server = server_answering(
+            ResponseTemplate::new(200)
+                .set_body_raw(CREATED, "application/json")
+                .set_delay(Duration::from_secs(5)),
+        )
+        .await;
+        let client = Client::builder()
+            .base_url(server.uri())
+            .bearer_token(TOKEN)
+            .timeout(Duration::from_millis(200))
+            .build()
+            .expect("client");
+        let error = client
+            .write(&CREATE, b"{}".to_vec())
+            .await
+            .expect_err("too slow");
+        let Error::Transport { source, .. } = &error else {
+            panic!("expected Transport, got {error:?}");
+        };
+        assert!(source.is_timeout(), "{source:?}");
+        assert_eq!(
+            error.to_string(),
+            "EmailAccount create: the request timed out"
+        );
+    }
+
+    #[test]
+    fn debug_shows_the_base_url_but_never_the_token() {
+        let client = client_for("http://127.0.0.1:9/prefix");
+        let debug = format!("{client:?}");
+        assert!(debug.contains("http://127.0.0.1:9/prefix"), "{debug}");
+        assert!(debug.contains("[redacted]"), "{debug}");
+        assert!(!debug.contains(TOKEN), "{debug}");
+
+        let builder = Client::builder().bearer_token(TOKEN);
+        assert!(!format!("{builder:?}").contains(TOKEN));
+    }
+
+    #[test]
+    fn new_uses_the_nexudus_host() {
+        let client = Client::new(TOKEN).expect("client");
+        assert_eq!(client.base_url().as_str(), "https://spaces.nexudus.com/");
+    }
+
+    #[test]
+    fn is_send_sync_and_writes_are_send() {
+        fn assert_send_sync<T: Send + Sync + 'static>() {}
+        fn assert_send<T: Send>(_: T) {}
+        assert_send_sync::<Client>();
+        assert_send_sync::<Error>();
+        let client = client_for("http://127.0.0.1:9");
+        assert_send(client.write(&CREATE, Vec::new()));
+    }
+
+    #[test]
+    fn bad_configuration_is_a_config_error_without_the_token() {
+        let cases = [
+            (Client::builder(), "bearer token is required"),
+            (
+                Client::builder().bearer_token("  "),
+                "bearer token is empty",
+            ),
+            (
+                Client::builder().bearer_token(format!("{TOKEN}\n")),
+                "cannot be sent in an HTTP header",
+            ),
+            (
+                Client::builder().bearer_token(TOKEN).base_url("not a url"),
+                "invalid base URL",
+            ),
+            (
+                Client::builder()
+                    .bearer_token(TOKEN)
+                    .base_url("ftp://example.com"),
+                "http or https",
+            ),
+            (
+                Client::builder()
+                    .bearer_token(TOKEN)
+                    .base_url("https://me:pw@example.com"),
+                "credentials",
+            ),
+            (
+                Client::builder()
+                    .bearer_token(TOKEN)
+                    .base_url("https://example.com/?x=1"),
+                "query or fragment",
+            ),
+            (
+                Client::builder()
+                    .bearer_token(TOKEN)
+                    .user_agent("bad\nagent"),
+                "could not set up the HTTP client",
+            ),
+        ];
+        for (builder, expected) in cases {
+            let error = builder.build().expect_err(expected);
+            let text = error.to_string();
+            assert!(matches!(error, Error::Config { .. }), "{error:?}");
+            assert!(text.contains(expected), "{text}");
+            assert!(!text.contains(TOKEN) && !format!("{error:?}").contains(TOKEN));
+        }
+    }
+}

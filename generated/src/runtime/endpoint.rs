@@ -1,0 +1,434 @@
+//! `Endpoint` (one operation of one entity) and how a write response becomes a result.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use super::error::{Error, ValidationOrigin};
+use super::validation::{ValidationErrors, redact_secrets};
+
+/// The kind of call that failed or succeeded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Operation {
+    /// Create a record (`POST`).
+    Create,
+    /// Replace an existing record (`PUT`, with the `Id` in the body).
+    Update,
+}
+
+impl Operation {
+    pub(crate) fn method(self) -> reqwest::Method {
+        match self {
+            Self::Create => reqwest::Method::POST,
+            Self::Update => reqwest::Method::PUT,
+        }
+    }
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Create => "create",
+            Self::Update => "update",
+        })
+    }
+}
+
+/// What a successful create or update returns.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct WriteOutcome {
+    /// The `Id` of the created or updated record.
+    pub id: i64,
+    /// The server's message, e.g. `EmailAccount was successfully created.`
+    pub message: Option<String>,
+    /// When the record was last changed, as reported by the server.
+    pub updated_on: Option<DateTime<Utc>>,
+    /// Who last changed the record, as reported by the server.
+    pub updated_by: Option<String>,
+}
+
+/// One operation of one entity, as described by generated code.
+#[allow(dead_code, reason = "called by generated entity code")]
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Endpoint {
+    /// The entity name, e.g. `EmailAccount`.
+    pub(crate) entity: &'static str,
+    pub(crate) operation: Operation,
+    /// The path below the base URL, e.g. `/api/crm/emailaccounts`.
+    pub(crate) path: &'static str,
+    /// Wire names of properties whose values must never be shown.
+    pub(crate) secret_properties: &'static [&'static str],
+}
+
+/// The largest number of characters of a response body kept in an error.
+const EXCERPT_CHARS: usize = 512;
+
+#[allow(dead_code, reason = "called by generated entity code")]
+impl Endpoint {
+    /// The error for a request that failed client-side validation; nothing is sent.
+    pub(crate) fn rejected(&self, mut errors: ValidationErrors) -> Error {
+        redact_secrets(&mut errors, self.secret_properties);
+        Error::Validation {
+            entity: self.entity,
+            operation: self.operation,
+            origin: ValidationOrigin::Client,
+            message: None,
+            errors,
+        }
+    }
+
+    /// Serializes a request body.
+    pub(crate) fn encode<T: serde::Serialize + ?Sized>(&self, body: &T) -> Result<Vec<u8>, Error> {
+        serde_json::to_vec(body).map_err(|source| self.encode_error(source))
+    }
+
+    // Kept out of `encode` so that the per-type copies stay small.
+    fn encode_error(&self, source: serde_json::Error) -> Error {
+        Error::Encode {
+            entity: self.entity,
+            operation: self.operation,
+            source,
+        }
+    }
+
+    pub(crate) fn transport_error(&self, source: reqwest::Error) -> Error {
+        Error::Transport {
+            entity: self.entity,
+            operation: self.operation,
+            source,
+        }
+    }
+
+    /// Turns the status and body of a create/update response into its result.
+    pub(crate) fn write_result(&self, status: u16, body: &[u8]) -> Result<WriteOutcome, Error> {
+        if (200..300).contains(&status) {
+            let envelope: WriteEnvelope = serde_json::from_slice(body)
+                .map_err(|source| self.decode_error(status, body, source))?;
+            match envelope.was_successful {
+                Some(true) => {}
+                Some(false) => return Err(self.server_rejected(envelope)),
+                None => {
+                    let source = serde::de::Error::missing_field("WasSuccessful");
+                    return Err(self.decode_error(status, body, source));
+                }
+            }
+            let Some(id) = envelope.id() else {
+                let source = serde::de::Error::custom("the response has no `Value.Id`");
+                return Err(self.decode_error(status, body, source));
+            };
+            return Ok(WriteOutcome {
+                id,
+                message: envelope.message,
+                updated_on: envelope
+                    .updated_on
+                    .as_deref()
+                    .and_then(super::datetime::parse),
+                updated_by: envelope.updated_by,
+            });
+        }
+        if status == 400 {
+            if let Ok(envelope) = serde_json::from_slice::<WriteEnvelope>(body) {
+                if envelope.message.is_some() || envelope.errors.is_some() {
+                    return Err(self.server_rejected(envelope));
+                }
+            }
+        }
+        Err(Error::Status {
+            entity: self.entity,
+            operation: self.operation,
+            status,
+            body: excerpt(body),
+        })
+    }
+
+    fn server_rejected(&self, envelope: WriteEnvelope) -> Error {
+        let mut errors = envelope.errors.unwrap_or_default();
+        redact_secrets(&mut errors, self.secret_properties);
+        Error::Validation {
+            entity: self.entity,
+            operation: self.operation,
+            origin: ValidationOrigin::Server,
+            message: envelope.message,
+            errors,
+        }
+    }
+
+    fn decode_error(&self, status: u16, body: &[u8], source: serde_json::Error) -> Error {
+        Error::Decode {
+            entity: self.entity,
+            operation: self.operation,
+            status,
+            excerpt: excerpt(body),
+            source,
+        }
+    }
+}
+
+/// The answer to create, update, delete and commands. Only `WasSuccessful` decides the outcome;
+/// everything else is optional and unknown fields are ignored.
+#[derive(Deserialize)]
+struct WriteEnvelope {
+    #[serde(rename = "Message", default)]
+    message: Option<String>,
+    #[serde(rename = "Value", default)]
+    value: Option<serde_json::Value>,
+    // Read as text so that an odd date cannot turn a completed write into an error.
+    #[serde(rename = "UpdatedOn", default)]
+    updated_on: Option<String>,
+    #[serde(rename = "UpdatedBy", default)]
+    updated_by: Option<String>,
+    #[serde(rename = "Errors", default)]
+    errors: Option<ValidationErrors>,
+    #[serde(rename = "WasSuccessful", default)]
+    was_successful: Option<bool>,
+}
+
+impl WriteEnvelope {
+    fn id(&self) -> Option<i64> {
+        match self.value.as_ref()?.get("Id")? {
+            serde_json::Value::Number(number) => number.as_i64(),
+            serde_json::Value::String(text) => text.parse().ok(),
+            _ => None,
+        }
+    }
+}
+
+/// The start of a response body, cut on a character boundary, for error messages.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut chars = text.char_indices();
+    match chars.nth(EXCERPT_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.into_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use serde_json::json;
+
+    use super::*;
+
+    const UPDATE: Endpoint = Endpoint {
+        entity: "EmailAccount",
+        operation: Operation::Update,
+        path: "/api/crm/emailaccounts",
+        secret_properties: &["IncomingServerPassword"],
+    };
+
+    /// The 200 example response of the "Update EmailAccount" documentation page.
+    const UPDATED: &str = r#"{
+  "Status": 200,
+  "Message": "EmailAccount was successfully updated.",
+  "Value": {
+    "Id": 87654321
+  },
+  "OpenInDialog": false,
+  "OpenInWindow": false,
+  "RedirectURL": null,
+  "JavaScript": null,
+  "UpdatedOn": "2025-01-15T10:30:00Z",
+  "UpdatedBy": "admin@example.com",
+  "Errors": null,
+  "WasSuccessful": true
+}"#;
+
+    /// The 400 example response of the EmailAccount documentation pages.
+    const REJECTED: &str = r#"{
+  "Message": "DisplayName: is a required field",
+  "Value": null,
+  "Errors": [
+    {
+      "AttemptedValue": null,
+      "Message": "is a required field",
+      "PropertyName": "DisplayName"
+    }
+  ],
+  "WasSuccessful": false
+}"#;
+
+    #[test]
+    fn operation_display_and_method() {
+        assert_eq!(Operation::Create.to_string(), "create");
+        assert_eq!(Operation::Update.to_string(), "update");
+        assert_eq!(Operation::Create.method(), reqwest::Method::POST);
+        assert_eq!(Operation::Update.method(), reqwest::Method::PUT);
+    }
+
+    #[test]
+    fn documented_success_becomes_an_outcome() {
+        let outcome = UPDATE
+            .write_result(200, UPDATED.as_bytes())
+            .expect("documented success");
+        assert_eq!(
+            outcome,
+            WriteOutcome {
+                id: 87654321,
+                message: Some("EmailAccount was successfully updated.".to_owned()),
+                updated_on: Utc.with_ymd_and_hms(2025, 1, 15, 10, 30, 0).single(),
+                updated_by: Some("admin@example.com".to_owned()),
+            }
+        );
+    }
+
+    #[test]
+    fn minimal_success_and_odd_fields_are_accepted() {
+        let outcome = UPDATE
+            .write_result(
+                201,
+                br#"{"WasSuccessful": true, "Value": {"Id": "42"}, "UpdatedOn": "soon", "Extra": [1]}"#,
+            )
+            .expect("lenient success");
+        assert_eq!(outcome.id, 42);
+        assert_eq!(outcome.updated_on, None);
+        assert_eq!(outcome.message, None);
+    }
+
+    #[test]
+    fn success_without_an_id_is_a_decode_error() {
+        for body in [
+            r#"{"WasSuccessful": true, "Value": null}"#,
+            r#"{"WasSuccessful": true, "Value": {"Id": null}}"#,
+            r#"{"WasSuccessful": true}"#,
+        ] {
+            let error = UPDATE.write_result(200, body.as_bytes()).expect_err(body);
+            assert!(
+                matches!(&error, Error::Decode { status: 200, excerpt, .. } if excerpt == body),
+                "{error:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn success_status_without_was_successful_is_a_decode_error() {
+        let error = UPDATE
+            .write_result(200, br#"{"Value": {"Id": 1}}"#)
+            .expect_err("no WasSuccessful");
+        let Error::Decode { source, .. } = &error else {
+            panic!("expected Decode, got {error:?}");
+        };
+        assert!(source.to_string().contains("WasSuccessful"), "{source}");
+    }
+
+    #[test]
+    fn documented_400_becomes_server_validation() {
+        let error = UPDATE
+            .write_result(400, REJECTED.as_bytes())
+            .expect_err("400");
+        let Error::Validation {
+            origin,
+            message,
+            errors,
+            operation,
+            ..
+        } = &error
+        else {
+            panic!("expected Validation, got {error:?}");
+        };
+        assert_eq!(*origin, ValidationOrigin::Server);
+        assert_eq!(*operation, Operation::Update);
+        assert_eq!(message.as_deref(), Some("DisplayName: is a required field"));
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors.as_slice()[0].property_name, "DisplayName");
+    }
+
+    #[test]
+    fn a_400_that_is_not_the_envelope_is_a_status_error() {
+        for body in ["Bad Request", "{}", "[1, 2]", ""] {
+            let error = UPDATE.write_result(400, body.as_bytes()).expect_err(body);
+            assert!(
+                matches!(&error, Error::Status { status: 400, body: b, .. } if b == body),
+                "{error:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn server_errors_never_carry_secret_values() {
+        let body = json!({
+            "Message": "IncomingServerPassword: is too short",
+            "Errors": [
+                {"PropertyName": "IncomingServerPassword", "Message": "is too short", "AttemptedValue": "hunter2"},
+                {"PropertyName": "DisplayName", "Message": "is too long", "AttemptedValue": "Front desk"}
+            ],
+            "WasSuccessful": false
+        });
+        let bytes = serde_json::to_vec(&body).expect("body");
+        for status in [200, 400] {
+            let error = UPDATE.write_result(status, &bytes).expect_err("rejected");
+            let errors = error.validation_errors().expect("validation");
+            assert_eq!(errors.as_slice()[0].attempted_value, json!(null));
+            assert_eq!(errors.as_slice()[1].attempted_value, json!("Front desk"));
+            assert!(!format!("{error:?} {error}").contains("hunter2"));
+        }
+    }
+
+    #[test]
+    fn client_rejection_is_redacted_and_sends_nothing() {
+        let errors: ValidationErrors = vec![crate::runtime::ValidationError {
+            property_name: "IncomingServerPassword".to_owned(),
+            message: "is a required field".to_owned(),
+            attempted_value: json!("  hunter2  "),
+        }]
+        .into();
+        let error = UPDATE.rejected(errors);
+        assert!(matches!(
+            &error,
+            Error::Validation {
+                origin: ValidationOrigin::Client,
+                message: None,
+                entity: "EmailAccount",
+                ..
+            }
+        ));
+        assert!(!format!("{error:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn encode_writes_json_bytes() {
+        #[derive(serde::Serialize)]
+        struct Request {
+            #[serde(rename = "Id")]
+            id: i64,
+            #[serde(rename = "DisplayName")]
+            display_name: &'static str,
+        }
+        let request = Request {
+            id: 1,
+            display_name: "Desk",
+        };
+        let bytes = UPDATE.encode(&request).expect("encode");
+        assert_eq!(bytes, br#"{"Id":1,"DisplayName":"Desk"}"#);
+
+        struct Broken;
+        impl serde::Serialize for Broken {
+            fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+                Err(serde::ser::Error::custom("cannot serialize"))
+            }
+        }
+        let error = UPDATE.encode(&Broken).expect_err("broken");
+        assert!(matches!(
+            error,
+            Error::Encode {
+                operation: Operation::Update,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn excerpt_is_bounded_and_cut_on_a_char_boundary() {
+        let long = "é".repeat(600);
+        let cut = excerpt(long.as_bytes());
+        assert_eq!(cut.chars().count(), EXCERPT_CHARS + 1);
+        assert!(cut.ends_with("é…"));
+        assert_eq!(excerpt(b"short"), "short");
+        assert_eq!(excerpt(&[b'a', 0xff, b'b']), "a\u{fffd}b");
+        let exact = "x".repeat(EXCERPT_CHARS);
+        assert_eq!(excerpt(exact.as_bytes()), exact);
+    }
+}

@@ -1,0 +1,299 @@
+//! `Error`: the one error type of the SDK, and `ValidationOrigin`.
+
+use std::fmt;
+
+use super::endpoint::Operation;
+use super::validation::ValidationErrors;
+
+/// Where a validation failure was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ValidationOrigin {
+    /// The request was checked before sending and nothing was sent.
+    Client,
+    /// Nexudus refused the request (HTTP 400, or a response with `WasSuccessful: false`).
+    Server,
+}
+
+impl fmt::Display for ValidationOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Client => "client-side",
+            Self::Server => "server",
+        })
+    }
+}
+
+/// Everything that can go wrong when calling Nexudus.
+///
+/// Messages name the entity and the operation, e.g.
+/// `EmailAccount create: rejected by server validation (1 error): DisplayName: is a required field`.
+/// Values of secret properties never appear in an error.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request broke validation rules, found either before sending or by the server.
+    #[error("{entity} {operation}: rejected by {origin} validation{}", validation_details(message.as_deref(), errors))]
+    Validation {
+        /// The entity, e.g. `EmailAccount`.
+        entity: &'static str,
+        /// The operation that was attempted.
+        operation: Operation,
+        /// Whether the client or the server found the problem.
+        origin: ValidationOrigin,
+        /// The server's summary message, when it sent one.
+        message: Option<String>,
+        /// Every broken rule; may be empty when the server sent only a message.
+        errors: ValidationErrors,
+    },
+
+    /// The server answered with an HTTP status the SDK does not interpret as a result.
+    ///
+    /// 401 means bad credentials or a missing permission; 409 means the request was throttled.
+    #[error(
+        "{entity} {operation}: unexpected HTTP status {status}{}",
+        body_suffix(body)
+    )]
+    Status {
+        /// The entity, e.g. `EmailAccount`.
+        entity: &'static str,
+        /// The operation that was attempted.
+        operation: Operation,
+        /// The HTTP status code.
+        status: u16,
+        /// The start of the response body (at most about 512 characters).
+        body: String,
+    },
+
+    /// The request could not be sent or the response could not be read (connection, TLS, timeout).
+    #[error("{entity} {operation}: {}", transport_summary(source))]
+    Transport {
+        /// The entity, e.g. `EmailAccount`.
+        entity: &'static str,
+        /// The operation that was attempted.
+        operation: Operation,
+        /// The underlying HTTP client error.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The response was not the JSON the SDK expected.
+    #[error(
+        "{entity} {operation}: could not decode the HTTP {status} response{}",
+        body_suffix(excerpt)
+    )]
+    Decode {
+        /// The entity, e.g. `EmailAccount`.
+        entity: &'static str,
+        /// The operation that was attempted.
+        operation: Operation,
+        /// The HTTP status code of the response.
+        status: u16,
+        /// The start of the response body (at most about 512 characters).
+        excerpt: String,
+        /// What did not match.
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// The request could not be turned into JSON.
+    #[error("{entity} {operation}: could not encode the request body")]
+    Encode {
+        /// The entity, e.g. `EmailAccount`.
+        entity: &'static str,
+        /// The operation that was attempted.
+        operation: Operation,
+        /// The serializer error.
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// The client could not be configured (bad base URL, missing token, HTTP client setup).
+    #[error("invalid client configuration: {message}")]
+    Config {
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Error {
+    /// The validation errors, when the request was rejected by validation.
+    pub fn validation_errors(&self) -> Option<&ValidationErrors> {
+        match self {
+            Self::Validation { errors, .. } => Some(errors),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of the response, for [`Error::Status`] and [`Error::Decode`].
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Status { status, .. } | Self::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The entity the failed call was about; `None` for [`Error::Config`].
+    pub fn entity(&self) -> Option<&'static str> {
+        match self {
+            Self::Validation { entity, .. }
+            | Self::Status { entity, .. }
+            | Self::Transport { entity, .. }
+            | Self::Decode { entity, .. }
+            | Self::Encode { entity, .. } => Some(entity),
+            Self::Config { .. } => None,
+        }
+    }
+
+    /// The operation that failed; `None` for [`Error::Config`].
+    pub fn operation(&self) -> Option<Operation> {
+        match self {
+            Self::Validation { operation, .. }
+            | Self::Status { operation, .. }
+            | Self::Transport { operation, .. }
+            | Self::Decode { operation, .. }
+            | Self::Encode { operation, .. } => Some(*operation),
+            Self::Config { .. } => None,
+        }
+    }
+}
+
+fn validation_details(message: Option<&str>, errors: &ValidationErrors) -> String {
+    // With errors present the server's message only repeats them, so it is left out.
+    match (errors.len(), message) {
+        (0, Some(message)) if !message.trim().is_empty() => format!(": {message}"),
+        (0, _) => " (no details given)".to_owned(),
+        (1, _) => format!(" (1 error): {errors}"),
+        (count, _) => format!(" ({count} errors): {errors}"),
+    }
+}
+
+fn transport_summary(source: &reqwest::Error) -> &'static str {
+    if source.is_timeout() {
+        "the request timed out"
+    } else if source.is_connect() {
+        "could not connect to the server"
+    } else {
+        "the request failed before a complete response was received"
+    }
+}
+
+fn body_suffix(body: &str) -> String {
+    if body.trim().is_empty() {
+        " with an empty body".to_owned()
+    } else {
+        format!(": {body}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::runtime::ValidationError;
+
+    fn validation(message: Option<&str>, errors: Vec<ValidationError>) -> Error {
+        Error::Validation {
+            entity: "EmailAccount",
+            operation: Operation::Create,
+            origin: ValidationOrigin::Server,
+            message: message.map(str::to_owned),
+            errors: errors.into(),
+        }
+    }
+
+    fn required(property: &str) -> ValidationError {
+        ValidationError {
+            property_name: property.to_owned(),
+            message: "is a required field".to_owned(),
+            attempted_value: json!(null),
+        }
+    }
+
+    #[test]
+    fn validation_message_names_entity_operation_and_every_error() {
+        let error = Error::Validation {
+            entity: "EmailAccount",
+            operation: Operation::Create,
+            origin: ValidationOrigin::Client,
+            message: None,
+            errors: vec![required("DisplayName"), required("EmailAddress")].into(),
+        };
+        assert_eq!(
+            error.to_string(),
+            "EmailAccount create: rejected by client-side validation (2 errors): \
+             DisplayName: is a required field; EmailAddress: is a required field"
+        );
+        assert_eq!(
+            error.validation_errors().map(ValidationErrors::len),
+            Some(2)
+        );
+        assert_eq!(error.status(), None);
+    }
+
+    #[test]
+    fn server_validation_shows_the_message_when_there_are_no_errors() {
+        assert_eq!(
+            validation(Some("Mailbox limit reached"), vec![]).to_string(),
+            "EmailAccount create: rejected by server validation: Mailbox limit reached"
+        );
+        assert_eq!(
+            validation(None, vec![]).to_string(),
+            "EmailAccount create: rejected by server validation (no details given)"
+        );
+        assert_eq!(
+            validation(
+                Some("DisplayName: is a required field"),
+                vec![required("DisplayName")]
+            )
+            .to_string(),
+            "EmailAccount create: rejected by server validation (1 error): DisplayName: is a required field"
+        );
+    }
+
+    #[test]
+    fn status_and_decode_messages_and_accessors() {
+        let status = Error::Status {
+            entity: "EmailAccount",
+            operation: Operation::Update,
+            status: 409,
+            body: String::new(),
+        };
+        assert_eq!(
+            status.to_string(),
+            "EmailAccount update: unexpected HTTP status 409 with an empty body"
+        );
+        assert_eq!(status.status(), Some(409));
+        assert_eq!(status.entity(), Some("EmailAccount"));
+        assert_eq!(status.operation(), Some(Operation::Update));
+        assert!(status.validation_errors().is_none());
+
+        let source = serde_json::from_str::<serde_json::Value>("<html>").expect_err("not JSON");
+        let decode = Error::Decode {
+            entity: "EmailAccount",
+            operation: Operation::Create,
+            status: 200,
+            excerpt: "<html>".to_owned(),
+            source,
+        };
+        assert_eq!(
+            decode.to_string(),
+            "EmailAccount create: could not decode the HTTP 200 response: <html>"
+        );
+        assert_eq!(decode.status(), Some(200));
+        assert!(std::error::Error::source(&decode).is_some());
+    }
+
+    #[test]
+    fn config_has_no_entity() {
+        let error = Error::Config {
+            message: "the base URL must use http or https".to_owned(),
+        };
+        assert_eq!(
+            error.to_string(),
+            "invalid client configuration: the base URL must use http or https"
+        );
+        assert_eq!(error.entity(), None);
+        assert_eq!(error.operation(), None);
+    }
+}

@@ -1,0 +1,21 @@
+//! The hand-written runtime that generated entity code calls: client, errors and wire helpers.
+
+mod client;
+pub(crate) mod datetime;
+mod endpoint;
+mod error;
+mod open_enum;
+mod secret;
+mod validation;
+
+pub use client::{Client, ClientBuilder};
+pub use endpoint::{Operation, WriteOutcome};
+pub use error::{Error, ValidationOrigin};
+pub use open_enum::UnknownValue;
+pub use secret::Secret;
+pub use validation::{ValidationError, ValidationErrors};
+
+// Generated entity code reaches these as `crate::runtime::...`; a schema folder that uses none
+// of them (no write operations) would otherwise warn.
+#[allow(unused_imports, reason = "used by generated entity code")]
+pub(crate) use {endpoint::Endpoint, validation::Violations};

@@ -1,0 +1,385 @@
+//! Validation errors in the Nexudus shape, the `Violations` collector and secret redaction.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// One rule a request broke, as reported by Nexudus or found before sending.
+///
+/// This is the element of the `Errors` array of a Nexudus write response.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ValidationError {
+    /// The wire name of the property, e.g. `DisplayName`.
+    #[serde(rename = "PropertyName", default, deserialize_with = "string_or_null")]
+    pub property_name: String,
+    /// What is wrong, e.g. `is a required field`.
+    #[serde(rename = "Message", default, deserialize_with = "string_or_null")]
+    pub message: String,
+    /// The value that was sent; JSON `null` when it was missing or is a secret.
+    #[serde(rename = "AttemptedValue", default)]
+    pub attempted_value: serde_json::Value,
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.property_name.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.property_name, self.message)
+        }
+    }
+}
+
+// Servers are not always tidy: a null name or message is read as empty rather than failing
+// the whole response.
+fn string_or_null<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+/// Every rule a request broke; a JSON array of [`ValidationError`] on the wire.
+///
+/// `Display` lists them as `Prop: message; Prop2: message`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ValidationErrors(Vec<ValidationError>);
+
+impl ValidationErrors {
+    /// Iterates over the errors in the order they were reported.
+    pub fn iter(&self) -> std::slice::Iter<'_, ValidationError> {
+        self.0.iter()
+    }
+
+    /// The number of errors.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are no errors.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The errors as a slice.
+    pub fn as_slice(&self) -> &[ValidationError] {
+        &self.0
+    }
+
+    /// The errors as a vector.
+    pub fn into_vec(self) -> Vec<ValidationError> {
+        self.0
+    }
+}
+
+impl From<Vec<ValidationError>> for ValidationErrors {
+    fn from(errors: Vec<ValidationError>) -> Self {
+        Self(errors)
+    }
+}
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, error) in self.0.iter().enumerate() {
+            if index > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{error}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationErrors {}
+
+impl IntoIterator for ValidationErrors {
+    type Item = ValidationError;
+    type IntoIter = std::vec::IntoIter<ValidationError>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a ValidationErrors {
+    type Item = &'a ValidationError;
+    type IntoIter = std::slice::Iter<'a, ValidationError>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+/// Replaces the attempted value of every error about a secret property with JSON `null`.
+///
+/// Property names are compared without regard to case, and a server name with a prefix
+/// (`Account.IncomingServerPassword`) matches on its last segment.
+pub(crate) fn redact_secrets(errors: &mut ValidationErrors, secret_properties: &[&str]) {
+    for error in &mut errors.0 {
+        let name = error.property_name.rsplit('.').next().unwrap_or_default();
+        if secret_properties
+            .iter()
+            .any(|secret| secret.eq_ignore_ascii_case(name))
+        {
+            error.attempted_value = serde_json::Value::Null;
+        }
+    }
+}
+
+/// Collects every rule a request breaks, so that one call reports all of them.
+#[allow(dead_code, reason = "called by generated entity code")]
+#[derive(Debug)]
+pub(crate) struct Violations {
+    secret_properties: &'static [&'static str],
+    errors: Vec<ValidationError>,
+}
+
+#[allow(dead_code, reason = "called by generated entity code")]
+impl Violations {
+    /// Starts an empty collection; values of `secret_properties` are never kept in it.
+    pub(crate) fn new(secret_properties: &'static [&'static str]) -> Self {
+        Self {
+            secret_properties,
+            errors: Vec::new(),
+        }
+    }
+
+    /// Requires a value for a field the API requires: at least one non-whitespace character.
+    /// The message is the one Nexudus gives for a missing required field.
+    pub(crate) fn required(&mut self, property: &'static str, value: &str) {
+        if value.trim().is_empty() {
+            self.push(property, "is a required field".to_owned(), value.into());
+        }
+    }
+
+    /// Requires at least one non-whitespace character in a value that was given.
+    pub(crate) fn not_blank(&mut self, property: &'static str, value: &str) {
+        if value.trim().is_empty() {
+            self.push(property, "must not be blank".to_owned(), value.into());
+        }
+    }
+
+    /// Requires `min <= value <= max`; a missing bound is not checked.
+    pub(crate) fn range(
+        &mut self,
+        property: &'static str,
+        value: i64,
+        min: Option<i64>,
+        max: Option<i64>,
+    ) {
+        let too_small = min.is_some_and(|min| value < min);
+        let too_large = max.is_some_and(|max| value > max);
+        if !(too_small || too_large) {
+            return;
+        }
+        let message = match (min, max) {
+            (Some(min), Some(max)) => format!("must be between {min} and {max}"),
+            (Some(min), None) => format!("must be at least {min}"),
+            (None, Some(max)) => format!("must be at most {max}"),
+            (None, None) => return,
+        };
+        self.push(property, message, value.into());
+    }
+
+    /// Requires a syntactically valid email address.
+    ///
+    /// A blank value passes: whether the field may be empty is for [`Violations::not_blank`]
+    /// to say, and one mistake should give one error.
+    pub(crate) fn email(&mut self, property: &'static str, value: &str) {
+        if !value.trim().is_empty() && !email_address::EmailAddress::is_valid(value) {
+            self.push(
+                property,
+                "is not a valid email address".to_owned(),
+                value.into(),
+            );
+        }
+    }
+
+    /// `Ok` when nothing was found, otherwise every error, with secret values removed.
+    pub(crate) fn finish(self) -> Result<(), ValidationErrors> {
+        if self.errors.is_empty() {
+            return Ok(());
+        }
+        let mut errors = ValidationErrors(self.errors);
+        redact_secrets(&mut errors, self.secret_properties);
+        Err(errors)
+    }
+
+    fn push(&mut self, property: &'static str, message: String, attempted: serde_json::Value) {
+        // Secret values are dropped at once, so not even `Debug` of the collection shows them.
+        let attempted = if self.secret_properties.contains(&property) {
+            serde_json::Value::Null
+        } else {
+            attempted
+        };
+        self.errors.push(ValidationError {
+            property_name: property.to_owned(),
+            message,
+            attempted_value: attempted,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn error(property: &str, message: &str, attempted: serde_json::Value) -> ValidationError {
+        ValidationError {
+            property_name: property.to_owned(),
+            message: message.to_owned(),
+            attempted_value: attempted,
+        }
+    }
+
+    #[test]
+    fn parses_the_documented_error_shape() {
+        // The `Errors` array of the documented 400 example response.
+        let errors: ValidationErrors = serde_json::from_str(
+            r#"[{"AttemptedValue": null, "Message": "is a required field", "PropertyName": "DisplayName"}]"#,
+        )
+        .expect("documented shape");
+        assert_eq!(
+            errors.as_slice(),
+            [error("DisplayName", "is a required field", json!(null))]
+        );
+    }
+
+    #[test]
+    fn parses_missing_or_null_fields_as_empty() {
+        let errors: ValidationErrors =
+            serde_json::from_str(r#"[{"Message": "Rule broken"}, {"PropertyName": null, "Message": null, "AttemptedValue": 3}, {}]"#)
+                .expect("lenient parse");
+        assert_eq!(
+            errors.into_vec(),
+            vec![
+                error("", "Rule broken", json!(null)),
+                error("", "", json!(3)),
+                error("", "", json!(null)),
+            ]
+        );
+    }
+
+    #[test]
+    fn serializes_with_wire_names_as_an_array() {
+        let errors = ValidationErrors::from(vec![error("Port", "must be at most 10", json!(11))]);
+        assert_eq!(
+            serde_json::to_value(&errors).expect("serialize"),
+            json!([{"PropertyName": "Port", "Message": "must be at most 10", "AttemptedValue": 11}])
+        );
+    }
+
+    #[test]
+    fn display_lists_every_error() {
+        let errors = ValidationErrors::from(vec![
+            error("DisplayName", "is a required field", json!("")),
+            error(
+                "OutgoingServerPort",
+                "must be between 1 and 65535",
+                json!(0),
+            ),
+            error("", "Operator rule failed", json!(null)),
+        ]);
+        assert_eq!(
+            errors.to_string(),
+            "DisplayName: is a required field; OutgoingServerPort: must be between 1 and 65535; Operator rule failed"
+        );
+        assert_eq!(ValidationErrors::default().to_string(), "");
+    }
+
+    #[test]
+    fn collection_accessors_agree() {
+        let errors = ValidationErrors::from(vec![
+            error("A", "x", json!(null)),
+            error("B", "y", json!(null)),
+        ]);
+        assert_eq!(errors.len(), 2);
+        assert!(!errors.is_empty());
+        assert!(ValidationErrors::default().is_empty());
+        let by_ref: Vec<&str> = (&errors)
+            .into_iter()
+            .map(|e| e.property_name.as_str())
+            .collect();
+        assert_eq!(by_ref, ["A", "B"]);
+        assert_eq!(errors.iter().count(), 2);
+        let owned: Vec<String> = errors.into_iter().map(|e| e.message).collect();
+        assert_eq!(owned, ["x", "y"]);
+    }
+
+    #[test]
+    fn violations_collect_every_broken_rule() {
+        let mut v = Violations::new(&[]);
+        v.required("DisplayName", "  \t");
+        v.required("IncomingServer", "imap.example.com");
+        v.not_blank("Type", "");
+        v.not_blank("Category", "promo");
+        v.range("IncomingServerPort", 0, Some(1), Some(65535));
+        v.range("OutgoingServerPort", 65535, Some(1), Some(65535));
+        v.range("ErrorCount", -1, Some(0), None);
+        v.range("Retries", 11, None, Some(10));
+        v.range("Anything", i64::MIN, None, None);
+        v.email("EmailAddress", "not-an-address");
+        v.email("ReplyToEmail", "desk@example.com");
+        v.email("NotificationEmailAddress", "");
+        let errors = v.finish().expect_err("six rules are broken");
+        assert_eq!(
+            errors.into_vec(),
+            vec![
+                error("DisplayName", "is a required field", json!("  \t")),
+                error("Type", "must not be blank", json!("")),
+                error(
+                    "IncomingServerPort",
+                    "must be between 1 and 65535",
+                    json!(0)
+                ),
+                error("ErrorCount", "must be at least 0", json!(-1)),
+                error("Retries", "must be at most 10", json!(11)),
+                error(
+                    "EmailAddress",
+                    "is not a valid email address",
+                    json!("not-an-address")
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn violations_pass_when_nothing_is_wrong() {
+        let mut v = Violations::new(&["Password"]);
+        v.required("DisplayName", "Front desk");
+        v.not_blank("Type", "promo");
+        v.range("Port", 1, Some(1), Some(65535));
+        v.email("EmailAddress", "desk@example.com");
+        assert_eq!(v.finish(), Ok(()));
+    }
+
+    #[test]
+    fn violations_never_keep_secret_values() {
+        let mut v = Violations::new(&["IncomingServerPassword"]);
+        v.email("IncomingServerPassword", "hunter2-not-an-email");
+        v.email("EmailAddress", "plain-not-an-email");
+        assert!(!format!("{v:?}").contains("hunter2"));
+        let errors = v.finish().expect_err("two errors");
+        assert_eq!(errors.as_slice()[0].attempted_value, json!(null));
+        assert_eq!(
+            errors.as_slice()[1].attempted_value,
+            json!("plain-not-an-email")
+        );
+        assert!(!format!("{errors:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn redaction_matches_case_and_prefix_insensitively() {
+        let mut errors = ValidationErrors::from(vec![
+            error("GoogleAccessToken", "bad", json!("tok-1")),
+            error("account.googleaccesstoken", "bad", json!("tok-2")),
+            error("DisplayName", "bad", json!("kept")),
+            error("GoogleAccessTokenExpiry", "bad", json!("also kept")),
+        ]);
+        redact_secrets(&mut errors, &["GoogleAccessToken"]);
+        let attempted: Vec<_> = errors.iter().map(|e| e.attempted_value.clone()).collect();
+        assert_eq!(
+            attempted,
+            [json!(null), json!(null), json!("kept"), json!("also kept")]
+        );
+    }
+}
