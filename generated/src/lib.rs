@@ -1,8 +1,42 @@
 //! A typed async client for the Nexudus Spaces REST API.
 //!
-//! The request types, validators and client methods of every entity are generated at build time
-//! from the YAML schemas in `schema/`; the HTTP client, errors and helpers they call are
-//! hand-written and re-exported here.
+//! Each entity lives in a module of its API area, e.g. [`crm::email_account`]. Its request types
+//! (`EmailAccountCreate`, `EmailAccountUpdate`), their validators and the client methods
+//! (`client.email_accounts().create(..)`) are generated at build time from the YAML schemas in
+//! `schema/`; the HTTP client, errors and helpers they call are hand-written and re-exported here.
+//!
+//! ```no_run
+//! use nexudus::crm::email_account::{EmailAccountCreate, EmailAccountCreateRequired};
+//!
+//! # async fn run() -> Result<(), nexudus::Error> {
+//! let client = nexudus::Client::new("a bearer token")?;
+//! // Every field the API requires is named here; leaving one out does not compile.
+//! let request = EmailAccountCreate::new(EmailAccountCreateRequired {
+//!     business_id: 1_001,
+//!     display_name: "Front desk".into(),
+//!     email_address: "desk@example.com".into(),
+//!     incoming_server: "imap.example.com".into(),
+//!     incoming_server_port: 993,
+//!     incoming_server_username: "desk".into(),
+//!     outgoing_server: "smtp.example.com".into(),
+//!     outgoing_server_port: 587,
+//!     outgoing_server_username: "desk".into(),
+//! })
+//! .incoming_server_ssl(true);
+//!
+//! match client.email_accounts().create(&request).await {
+//!     Ok(created) => println!("created EmailAccount {}", created.id),
+//!     // Checked before sending, or rejected by Nexudus: every {PropertyName, Message} at once.
+//!     Err(nexudus::Error::Validation { errors, .. }) => {
+//!         for error in &errors {
+//!             eprintln!("{}: {}", error.property_name, error.message);
+//!         }
+//!     }
+//!     Err(other) => return Err(other),
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 mod runtime;
 
