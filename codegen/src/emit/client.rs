@@ -19,11 +19,7 @@ pub(super) fn handle(entity: &Entity) -> TokenStream {
         "{} records at `{}`, from [`Client::{}`](crate::Client::{}).",
         entity.name, entity.path, entity.accessor, entity.accessor
     ));
-    let accessor_doc = doc(&format!(
-        "{} records: {}",
-        entity.name,
-        entity.description.lines().next().unwrap_or_default()
-    ));
+    let accessor_doc = doc(&format!("{} records: {}", entity.name, entity.description));
     let endpoints = writes.iter().map(|write| endpoint(entity, *write));
     let methods = writes.iter().map(|write| method(entity, *write));
     quote! {
