@@ -1,12 +1,15 @@
-//! `Client` and `ClientBuilder`: configuration, authentication and the HTTP call of a write.
+//! `Client` and `ClientBuilder`: configuration, credentials and the HTTP call of a write.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use url::Url;
 
+use super::auth::{
+    Auth, Credential, DEFAULT_RENEWAL_MARGIN, PasswordGrant, PasswordSettings, TOKEN_PATH,
+};
 use super::endpoint::{Endpoint, WriteOutcome};
 use super::error::Error;
 use super::secret::Secret;
@@ -18,8 +21,10 @@ const DEFAULT_USER_AGENT: &str = concat!("nexudus-rs/", env!("CARGO_PKG_VERSION"
 
 /// An authenticated connection to the Nexudus API.
 ///
-/// Cloning is cheap and clones share one connection pool, so create one `Client` and pass
-/// clones around. `Debug` shows the base URL but never the token.
+/// Cloning is cheap and clones share one connection pool and, with a password grant, one access
+/// token: when it is due for renewal, one request renews it while the others wait. So create one
+/// `Client` and pass clones around. `Debug` shows the base URL and any username, but never a
+/// password or token.
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
@@ -28,8 +33,7 @@ pub struct Client {
 
 struct Shared {
     base_url: Url,
-    /// `Bearer <token>`, marked sensitive so the HTTP stack never prints it.
-    authorization: HeaderValue,
+    auth: Auth,
 }
 
 impl Client {
@@ -43,7 +47,7 @@ impl Client {
         Self::builder().bearer_token(token).build()
     }
 
-    /// A builder to set the base URL, token, timeout and user agent.
+    /// A builder to set the base URL, credentials, timeout and user agent.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
@@ -60,17 +64,7 @@ impl Client {
         endpoint: &Endpoint,
         body: Vec<u8>,
     ) -> Result<WriteOutcome, Error> {
-        let url = self.url_for(endpoint.path)?;
-        let response = self
-            .http
-            .request(endpoint.operation.method(), url)
-            .header(AUTHORIZATION, self.shared.authorization.clone())
-            .header(CONTENT_TYPE, "application/json")
-            .header(ACCEPT, "application/json")
-            .body(body)
-            .send()
-            .await
-            .map_err(|source| endpoint.transport_error(source))?;
+        let response = self.send(endpoint, body).await?;
         let status = response.status().as_u16();
         let body = response
             .bytes()
@@ -79,33 +73,84 @@ impl Client {
         endpoint.write_result(status, &body)
     }
 
-    /// Appends `path` to the base URL, whether or not the base ends with `/` or has a path.
-    fn url_for(&self, path: &str) -> Result<Url, Error> {
-        let mut url = self.shared.base_url.clone();
-        url.path_segments_mut()
-            .map_err(|()| Error::Config {
-                message: "the base URL cannot have a path appended".to_owned(),
-            })?
-            .pop_if_empty()
-            .extend(path.split('/').filter(|segment| !segment.is_empty()));
-        Ok(url)
+    /// Sends an authorized JSON request. When a renewable token is refused with 401, renews it
+    /// once and sends the request once more; that second answer stands, whatever it is.
+    async fn send(&self, endpoint: &Endpoint, body: Vec<u8>) -> Result<reqwest::Response, Error> {
+        let url = join(&self.shared.base_url, endpoint.path)?;
+        let credential = self.authorize(endpoint).await?;
+        let retry_body = credential.is_renewable().then(|| body.clone());
+        let response = self.send_once(endpoint, &url, &credential, body).await?;
+        match retry_body {
+            Some(body) if response.status() == reqwest::StatusCode::UNAUTHORIZED => {
+                let renewed = self
+                    .shared
+                    .auth
+                    .renew_rejected(&self.http, endpoint, &credential)
+                    .await?;
+                self.send_once(endpoint, &url, &renewed, body).await
+            }
+            _ => Ok(response),
+        }
     }
+
+    /// The `Authorization` header for the next request, obtaining or renewing a token if needed.
+    async fn authorize(&self, endpoint: &Endpoint) -> Result<Credential, Error> {
+        self.shared.auth.credential(&self.http, endpoint).await
+    }
+
+    async fn send_once(
+        &self,
+        endpoint: &Endpoint,
+        url: &Url,
+        credential: &Credential,
+        body: Vec<u8>,
+    ) -> Result<reqwest::Response, Error> {
+        self.http
+            .request(endpoint.operation.method(), url.clone())
+            .header(AUTHORIZATION, credential.header().clone())
+            .header(CONTENT_TYPE, "application/json")
+            .header(ACCEPT, "application/json")
+            .body(body)
+            .send()
+            .await
+            .map_err(|source| endpoint.transport_error(source))
+    }
+}
+
+/// Appends `path` to the base URL, whether or not the base ends with `/` or has a path.
+fn join(base_url: &Url, path: &str) -> Result<Url, Error> {
+    let mut url = base_url.clone();
+    url.path_segments_mut()
+        .map_err(|()| config("the base URL cannot have a path appended"))?
+        .pop_if_empty()
+        .extend(path.split('/').filter(|segment| !segment.is_empty()));
+    Ok(url)
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.shared.base_url.as_str())
-            .field("token", &format_args!("[redacted]"))
+            .field("auth", &self.shared.auth)
             .finish()
     }
 }
 
-/// Configures a [`Client`]. A bearer token is required; everything else has a default.
+/// Configures a [`Client`].
+///
+/// Exactly one kind of credentials is required: a fixed [`bearer_token`](Self::bearer_token), a
+/// [`password`](Self::password) grant whose tokens the client obtains and renews itself, or
+/// [`basic`](Self::basic) authentication. Everything else has a default.
+/// `Debug` never shows a password, TOTP code or token.
 #[derive(Clone, Debug)]
 pub struct ClientBuilder {
     base_url: String,
     token: Option<Secret>,
+    password: Option<(String, Secret)>,
+    basic: Option<(String, Secret)>,
+    totp: Option<Secret>,
+    client_id: Option<String>,
+    renewal_margin: Duration,
     timeout: Duration,
     user_agent: String,
 }
@@ -115,6 +160,11 @@ impl Default for ClientBuilder {
         Self {
             base_url: DEFAULT_BASE_URL.to_owned(),
             token: None,
+            password: None,
+            basic: None,
+            totp: None,
+            client_id: None,
+            renewal_margin: DEFAULT_RENEWAL_MARGIN,
             timeout: DEFAULT_TIMEOUT,
             user_agent: DEFAULT_USER_AGENT.to_owned(),
         }
@@ -129,13 +179,56 @@ impl ClientBuilder {
         self
     }
 
-    /// The access token sent as `Authorization: Bearer <token>` (from `POST /api/token`).
+    /// A fixed access token, sent as `Authorization: Bearer <token>` (from `POST /api/token`).
+    ///
+    /// The client does not renew it: once it expires, calls fail with [`Error::Unauthorized`].
     pub fn bearer_token(mut self, token: impl Into<Secret>) -> Self {
         self.token = Some(token.into());
         self
     }
 
+    /// Sign in with the password grant of `POST /api/token`, with the user's e-mail address.
+    ///
+    /// The client obtains an access token before its first call and renews it with the refresh
+    /// token shortly before it expires (see [`renewal_margin`](Self::renewal_margin)), and once
+    /// when a call is answered with 401, after which that call is sent again. When the refresh
+    /// token is no longer accepted, it signs in with the password again.
+    pub fn password(mut self, username: impl Into<String>, password: impl Into<Secret>) -> Self {
+        self.password = Some((username.into(), password.into()));
+        self
+    }
+
+    /// The two-factor code sent with the [`password`](Self::password) grant, for accounts that
+    /// have two-factor authentication on. It is sent again whenever the client has to sign in
+    /// with the password, so it only helps until the first token can be renewed.
+    pub fn totp(mut self, code: impl Into<Secret>) -> Self {
+        self.totp = Some(code.into());
+        self
+    }
+
+    /// The OAuth `client_id` of the [`password`](Self::password) grant. Token renewals send it
+    /// too; without it they send the username, as Nexudus expects.
+    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
+        self.client_id = Some(client_id.into());
+        self
+    }
+
+    /// How long before its expiry a [`password`](Self::password)-grant token is renewed;
+    /// default 60 seconds. For tokens that live less than twice as long, half their lifetime.
+    pub fn renewal_margin(mut self, margin: Duration) -> Self {
+        self.renewal_margin = margin;
+        self
+    }
+
+    /// Basic authentication: `Authorization: Basic base64(username:password)` on every call,
+    /// with the user's e-mail address. No token is requested.
+    pub fn basic(mut self, username: impl Into<String>, password: impl Into<Secret>) -> Self {
+        self.basic = Some((username.into(), password.into()));
+        self
+    }
+
     /// The limit for a whole request, from connecting to reading the body; default 30 seconds.
+    /// It applies to token requests too.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -147,27 +240,19 @@ impl ClientBuilder {
         self
     }
 
-    /// Checks the settings and creates the client.
+    /// Checks the settings and creates the client. No request is sent: a password grant signs
+    /// in on the first call.
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] when the token is missing, empty or not sendable in a header, the base
-    /// URL is not an `http`/`https` URL without credentials, query or fragment, or the HTTP
-    /// client cannot be set up. The message never contains the token.
+    /// [`Error::Config`] when no credentials or more than one kind were given, a credential is
+    /// empty or not sendable in a header, [`totp`](Self::totp) or [`client_id`](Self::client_id)
+    /// is set without [`password`](Self::password), the base URL is not an `http`/`https` URL
+    /// without credentials, query or fragment, or the HTTP client cannot be set up. The message
+    /// never contains a password or token.
     pub fn build(self) -> Result<Client, Error> {
-        let token = self
-            .token
-            .ok_or_else(|| config("a bearer token is required"))?;
-        if token.expose().trim().is_empty() {
-            return Err(config("the bearer token is empty"));
-        }
-        let mut authorization = HeaderValue::try_from(format!("Bearer {}", token.expose()))
-            .map_err(|_| {
-                config("the bearer token contains characters that cannot be sent in an HTTP header")
-            })?;
-        authorization.set_sensitive(true);
-
         let base_url = parse_base_url(&self.base_url)?;
+        let auth = self.auth(&base_url)?;
 
         let http = reqwest::Client::builder()
             .timeout(self.timeout)
@@ -184,11 +269,56 @@ impl ClientBuilder {
 
         Ok(Client {
             http,
-            shared: Arc::new(Shared {
-                base_url,
-                authorization,
-            }),
+            shared: Arc::new(Shared { base_url, auth }),
         })
+    }
+
+    /// The one kind of credentials configured.
+    fn auth(&self, base_url: &Url) -> Result<Auth, Error> {
+        let given: Vec<&str> = [
+            self.token
+                .as_ref()
+                .map(|_| "a bearer token (`bearer_token`)"),
+            self.password
+                .as_ref()
+                .map(|_| "a password grant (`password`)"),
+            self.basic.as_ref().map(|_| "Basic credentials (`basic`)"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if given.len() > 1 {
+            return Err(config(&format!(
+                "conflicting credentials: {} were given; configure exactly one",
+                given.join(" and ")
+            )));
+        }
+        if self.password.is_none() && (self.totp.is_some() || self.client_id.is_some()) {
+            return Err(config(
+                "`totp` and `client_id` apply only to a password grant; call `password` too",
+            ));
+        }
+        let auth = if let Some(token) = &self.token {
+            Auth::fixed(token)
+        } else if let Some((username, password)) = &self.password {
+            let settings = PasswordSettings {
+                username: username.clone(),
+                password: password.clone(),
+                totp: self.totp.clone(),
+                client_id: self.client_id.clone(),
+                renewal_margin: self.renewal_margin,
+            };
+            PasswordGrant::new(join(base_url, TOKEN_PATH)?, settings)
+                .map(|grant| Auth::Password(Box::new(grant)))
+        } else if let Some((username, password)) = &self.basic {
+            Auth::basic(username.clone(), password)
+        } else {
+            return Err(config(
+                "credentials are required: a bearer token (`bearer_token`), \
+                 a password grant (`password`) or Basic credentials (`basic`)",
+            ));
+        };
+        auth.map_err(|message| config(&message))
     }
 }
 
@@ -200,7 +330,7 @@ fn parse_base_url(text: &str) -> Result<Url, Error> {
     // Credentials in the URL would show wherever the base URL is printed.
     if !url.username().is_empty() || url.password().is_some() {
         return Err(config(
-            "the base URL must not contain credentials; use a bearer token",
+            "the base URL must not contain credentials; configure them on the builder",
         ));
     }
     if url.query().is_some() || url.fragment().is_some() {
@@ -603,7 +733,58 @@ mod tests {
     #[test]
     fn bad_configuration_is_a_config_error_without_the_token() {
         let cases = [
-            (Client::builder(), "bearer token is required"),
+            (Client::builder(), "credentials are required"),
+            (
+                Client::builder()
+                    .bearer_token(TOKEN)
+                    .password("desk@example.com", TOKEN),
+                "conflicting credentials: a bearer token (`bearer_token`) and \
+                 a password grant (`password`) were given; configure exactly one",
+            ),
+            (
+                Client::builder()
+                    .password("desk@example.com", TOKEN)
+                    .basic("desk@example.com", TOKEN),
+                "a password grant (`password`) and Basic credentials (`basic`) were given",
+            ),
+            (
+                Client::builder().bearer_token(TOKEN).totp("123456"),
+                "`totp` and `client_id` apply only to a password grant",
+            ),
+            (
+                Client::builder()
+                    .basic("desk@example.com", TOKEN)
+                    .client_id("app"),
+                "`totp` and `client_id` apply only to a password grant",
+            ),
+            (
+                Client::builder().password("desk@example.com", ""),
+                "the password is empty",
+            ),
+            (
+                Client::builder().password(" ", TOKEN),
+                "the password grant username is empty",
+            ),
+            (
+                Client::builder()
+                    .password("desk@example.com", TOKEN)
+                    .totp(" "),
+                "the TOTP code is empty",
+            ),
+            (
+                Client::builder()
+                    .password("desk@example.com", TOKEN)
+                    .client_id(""),
+                "the client id is empty",
+            ),
+            (
+                Client::builder().basic("desk:front@example.com", TOKEN),
+                "must not contain ':'",
+            ),
+            (
+                Client::builder().basic("desk@example.com", ""),
+                "the Basic password is empty",
+            ),
             (
                 Client::builder().bearer_token("  "),
                 "bearer token is empty",

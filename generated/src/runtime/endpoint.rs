@@ -129,6 +129,13 @@ impl Endpoint {
                 updated_by: envelope.updated_by,
             });
         }
+        if status == 401 {
+            return Err(Error::Unauthorized {
+                entity: self.entity,
+                operation: self.operation,
+                body: excerpt(body),
+            });
+        }
         if status == 400 {
             if let Ok(envelope) = serde_json::from_slice::<WriteEnvelope>(body) {
                 if envelope.message.is_some() || envelope.errors.is_some() {
@@ -334,6 +341,24 @@ mod tests {
         assert_eq!(message.as_deref(), Some("DisplayName: is a required field"));
         assert_eq!(errors.len(), 1);
         assert_eq!(errors.as_slice()[0].property_name, "DisplayName");
+    }
+
+    #[test]
+    fn a_401_is_unauthorized_with_an_excerpt() {
+        let page = "Authorization has been denied for this request. ".repeat(20);
+        let error = UPDATE.write_result(401, page.as_bytes()).expect_err("401");
+        let Error::Unauthorized {
+            entity,
+            operation,
+            body,
+        } = &error
+        else {
+            panic!("expected Unauthorized, got {error:?}");
+        };
+        assert_eq!((*entity, *operation), ("EmailAccount", Operation::Update));
+        assert_eq!(body.chars().count(), EXCERPT_CHARS + 1);
+        assert!(body.starts_with("Authorization has been denied"));
+        assert_eq!(error.status(), Some(401));
     }
 
     #[test]

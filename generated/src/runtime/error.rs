@@ -48,7 +48,7 @@ pub enum Error {
 
     /// The server answered with an HTTP status the SDK does not interpret as a result.
     ///
-    /// 401 means bad credentials or a missing permission; 409 means the request was throttled.
+    /// 409 means the request was throttled.
     #[error(
         "{entity} {operation}: unexpected HTTP status {status}{}",
         body_suffix(body)
@@ -62,6 +62,43 @@ pub enum Error {
         status: u16,
         /// The start of the response body (at most about 512 characters).
         body: String,
+    },
+
+    /// The server answered 401: the credentials were refused or lack a permission.
+    ///
+    /// With a password grant this is the answer to the request sent again with a renewed token.
+    #[error("{entity} {operation}: unauthorized (HTTP 401){}", body_suffix(body))]
+    Unauthorized {
+        /// The entity, e.g. `EmailAccount`.
+        entity: &'static str,
+        /// The operation that was attempted.
+        operation: Operation,
+        /// The start of the response body (at most about 512 characters).
+        body: String,
+    },
+
+    /// No access token could be obtained from `POST /api/token`, so nothing was sent for the call.
+    ///
+    /// Never contains the password, the TOTP code or a token.
+    #[error(
+        "{entity} {operation}: could not authenticate{}: {message}",
+        code_suffix(code.as_deref())
+    )]
+    Auth {
+        /// The entity, e.g. `EmailAccount`.
+        entity: &'static str,
+        /// The operation that was attempted.
+        operation: Operation,
+        /// The OAuth error code, e.g. `invalid_grant` or `two_factor_auth_check`, when the token
+        /// endpoint sent one.
+        code: Option<String>,
+        /// The server's `error_description`, or what else went wrong.
+        message: String,
+        /// The HTTP status of the token endpoint's answer; `None` when none was received.
+        status: Option<u16>,
+        /// The HTTP client error, when the token request could not be completed.
+        #[source]
+        source: Option<reqwest::Error>,
     },
 
     /// The request could not be sent or the response could not be read (connection, TLS, timeout).
@@ -107,7 +144,8 @@ pub enum Error {
         source: serde_json::Error,
     },
 
-    /// The client could not be configured (bad base URL, missing token, HTTP client setup).
+    /// The client could not be configured (bad base URL, missing or conflicting credentials,
+    /// HTTP client setup).
     #[error("invalid client configuration: {message}")]
     Config {
         /// What is wrong.
@@ -124,10 +162,13 @@ impl Error {
         }
     }
 
-    /// The HTTP status of the response, for [`Error::Status`] and [`Error::Decode`].
+    /// The HTTP status of the response, for [`Error::Status`], [`Error::Decode`] and
+    /// [`Error::Unauthorized`], and of the token endpoint's answer for [`Error::Auth`].
     pub fn status(&self) -> Option<u16> {
         match self {
             Self::Status { status, .. } | Self::Decode { status, .. } => Some(*status),
+            Self::Unauthorized { .. } => Some(401),
+            Self::Auth { status, .. } => *status,
             _ => None,
         }
     }
@@ -137,6 +178,8 @@ impl Error {
         match self {
             Self::Validation { entity, .. }
             | Self::Status { entity, .. }
+            | Self::Unauthorized { entity, .. }
+            | Self::Auth { entity, .. }
             | Self::Transport { entity, .. }
             | Self::Decode { entity, .. }
             | Self::Encode { entity, .. } => Some(entity),
@@ -149,6 +192,8 @@ impl Error {
         match self {
             Self::Validation { operation, .. }
             | Self::Status { operation, .. }
+            | Self::Unauthorized { operation, .. }
+            | Self::Auth { operation, .. }
             | Self::Transport { operation, .. }
             | Self::Decode { operation, .. }
             | Self::Encode { operation, .. } => Some(*operation),
@@ -167,7 +212,7 @@ fn validation_details(message: Option<&str>, errors: &ValidationErrors) -> Strin
     }
 }
 
-fn transport_summary(source: &reqwest::Error) -> &'static str {
+pub(super) fn transport_summary(source: &reqwest::Error) -> &'static str {
     if source.is_timeout() {
         "the request timed out"
     } else if source.is_connect() {
@@ -175,6 +220,10 @@ fn transport_summary(source: &reqwest::Error) -> &'static str {
     } else {
         "the request failed before a complete response was received"
     }
+}
+
+fn code_suffix(code: Option<&str>) -> String {
+    code.map(|code| format!(" ({code})")).unwrap_or_default()
 }
 
 fn body_suffix(body: &str) -> String {
@@ -282,6 +331,55 @@ mod tests {
         );
         assert_eq!(decode.status(), Some(200));
         assert!(std::error::Error::source(&decode).is_some());
+    }
+
+    #[test]
+    fn unauthorized_and_auth_messages_and_accessors() {
+        let unauthorized = Error::Unauthorized {
+            entity: "EmailAccount",
+            operation: Operation::Update,
+            body: "Authorization has been denied for this request.".to_owned(),
+        };
+        assert_eq!(
+            unauthorized.to_string(),
+            "EmailAccount update: unauthorized (HTTP 401): \
+             Authorization has been denied for this request."
+        );
+        assert_eq!(unauthorized.status(), Some(401));
+        assert_eq!(unauthorized.entity(), Some("EmailAccount"));
+        assert_eq!(unauthorized.operation(), Some(Operation::Update));
+
+        let auth = Error::Auth {
+            entity: "EmailAccount",
+            operation: Operation::Create,
+            code: Some("invalid_grant".to_owned()),
+            message: "The user name or password is incorrect.".to_owned(),
+            status: Some(400),
+            source: None,
+        };
+        assert_eq!(
+            auth.to_string(),
+            "EmailAccount create: could not authenticate (invalid_grant): \
+             The user name or password is incorrect."
+        );
+        assert_eq!(auth.status(), Some(400));
+        assert_eq!(auth.entity(), Some("EmailAccount"));
+        assert_eq!(auth.operation(), Some(Operation::Create));
+        assert!(std::error::Error::source(&auth).is_none());
+
+        let without_code = Error::Auth {
+            entity: "EmailAccount",
+            operation: Operation::Create,
+            code: None,
+            message: "the token endpoint answered HTTP 503".to_owned(),
+            status: None,
+            source: None,
+        };
+        assert_eq!(
+            without_code.to_string(),
+            "EmailAccount create: could not authenticate: the token endpoint answered HTTP 503"
+        );
+        assert_eq!(without_code.status(), None);
     }
 
     #[test]

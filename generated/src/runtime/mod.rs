@@ -1,5 +1,6 @@
 //! The hand-written runtime that generated entity code calls: client, errors and wire helpers.
 
+mod auth;
 mod client;
 pub(crate) mod datetime;
 mod endpoint;
