@@ -6,7 +6,8 @@ use marked_yaml::Spanned;
 
 use crate::diagnostics::{Diagnostics, FileId, Location};
 use crate::ir::{
-    AREAS, Entity, Enum, EnumValue, Field, FieldType, Ir, Operation, Presence, Rule, Scalar, Write,
+    AREAS, BASE_FIELDS, Entity, Enum, EnumValue, Field, FieldType, Ir, Operation, Presence, Rule,
+    Scalar, Write,
 };
 use crate::load::{RawEntity, RawEnum, RawField, RawRule, backticked};
 use crate::naming;
@@ -385,6 +386,16 @@ impl Checker<'_> {
                 "write the exact wire name, e.g. `IncomingServerSSL`",
             );
         }
+        let base = BASE_FIELDS
+            .iter()
+            .find(|base| base.wire_name != "Id" && base.wire_name.eq_ignore_ascii_case(&raw.name));
+        if let Some(base) = base {
+            self.error(
+                &raw.name,
+                format!("`{}` is a property every record has", base.wire_name),
+                "remove the field: the record type always carries it",
+            );
+        }
         let rust_name = match &raw.rust_name {
             Some(rust_name) => {
                 let valid = naming::is_identifier(rust_name)
@@ -701,6 +712,7 @@ impl Checker<'_> {
     /// Enum names must not collide with each other or with the generated type names.
     fn type_names_unique(&mut self, entity: &str, accessor: &str, raw: &[RawEnum], enums: &[Enum]) {
         let generated = [
+            entity.to_owned(),
             heck::ToUpperCamelCase::to_upper_camel_case(accessor),
             format!("{entity}Create"),
             format!("{entity}CreateRequired"),

@@ -82,6 +82,76 @@ pub(crate) const AREAS: &[Area] = &[
     },
 ];
 
+/// A property every Nexudus record carries, whatever its entity.
+pub(crate) struct BaseField {
+    pub(crate) wire_name: &'static str,
+    pub(crate) ty: BaseType,
+    pub(crate) description: &'static str,
+}
+
+/// The value types of base fields.
+#[derive(Clone, Copy)]
+pub(crate) enum BaseType {
+    Id,
+    Bool,
+    String,
+    DateTime,
+    Json,
+}
+
+pub(crate) const BASE_FIELDS: &[BaseField] = &[
+    BaseField {
+        wire_name: "Id",
+        ty: BaseType::Id,
+        description: "The record's Id.",
+    },
+    BaseField {
+        wire_name: "UniqueId",
+        ty: BaseType::String,
+        description: "The record's GUID.",
+    },
+    BaseField {
+        wire_name: "CreatedOn",
+        ty: BaseType::DateTime,
+        description: "When the record was created (UTC).",
+    },
+    BaseField {
+        wire_name: "UpdatedOn",
+        ty: BaseType::DateTime,
+        description: "When the record was last changed (UTC).",
+    },
+    BaseField {
+        wire_name: "UpdatedBy",
+        ty: BaseType::String,
+        description: "Who last changed the record.",
+    },
+    BaseField {
+        wire_name: "IsNew",
+        ty: BaseType::Bool,
+        description: "Whether the record has not been saved yet.",
+    },
+    BaseField {
+        wire_name: "SystemId",
+        ty: BaseType::String,
+        description: "An identifier the record has in an external system, if any.",
+    },
+    BaseField {
+        wire_name: "ToStringText",
+        ty: BaseType::String,
+        description: "The record's display text.",
+    },
+    BaseField {
+        wire_name: "LocalizationDetails",
+        ty: BaseType::Json,
+        description: "Translations of the record's texts, as the API sends them.",
+    },
+    BaseField {
+        wire_name: "CustomFields",
+        ty: BaseType::Json,
+        description: "The operator's custom fields, as the API sends them.",
+    },
+];
+
 /// What the API lets a client do with an entity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum Operation {

@@ -5,6 +5,7 @@ mod client;
 mod codegen;
 mod diagnostics;
 mod extra_entity;
+mod records;
 mod seeds;
 
 use std::path::{Path, PathBuf};

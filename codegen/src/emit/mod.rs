@@ -2,24 +2,32 @@
 
 mod client;
 mod enums;
+mod record;
 mod requests;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Entity, FieldType, Ir, Scalar};
+use crate::ir::{Entity, FieldType, Ir, Scalar, Write};
 use crate::naming::ident;
 
 /// The items of one entity's module: its enums, request types, validators and client methods.
 pub(crate) fn entity(entity: &Entity) -> TokenStream {
     let enums = entity.enums.iter().map(enums::open_enum);
+    let record = record::record(entity);
     let requests = entity
         .writes()
         .map(|write| requests::request(entity, write));
+    let from_record = entity
+        .writes()
+        .any(|write| write == Write::Update)
+        .then(|| record::from_record(entity));
     let client = client::handle(entity);
     quote! {
         #(#enums)*
+        #record
         #(#requests)*
+        #from_record
         #client
     }
 }

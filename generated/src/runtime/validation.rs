@@ -193,14 +193,31 @@ impl Violations {
         }
     }
 
+    /// Requires a value that a record may have left out, e.g. when a fetched record becomes an
+    /// update request.
+    pub(crate) fn present(&mut self, property: &'static str, present: bool) {
+        if !present {
+            self.push(
+                property,
+                "is missing from the record".to_owned(),
+                serde_json::Value::Null,
+            );
+        }
+    }
+
     /// `Ok` when nothing was found, otherwise every error, with secret values removed.
     pub(crate) fn finish(self) -> Result<(), ValidationErrors> {
         if self.errors.is_empty() {
             return Ok(());
         }
+        Err(self.into_errors())
+    }
+
+    /// Every error collected so far, with secret values removed.
+    pub(crate) fn into_errors(self) -> ValidationErrors {
         let mut errors = ValidationErrors(self.errors);
         redact_secrets(&mut errors, self.secret_properties);
-        Err(errors)
+        errors
     }
 
     fn push(&mut self, property: &'static str, message: String, attempted: serde_json::Value) {

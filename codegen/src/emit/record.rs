@@ -1,0 +1,181 @@
+//! Emits the record type (`EmailAccount`), read leniently, and its conversion into an update request.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{doc, value_type};
+use crate::ir::{BASE_FIELDS, BaseType, Entity, Field, FieldType, Presence, Scalar, Write};
+use crate::naming::ident;
+
+pub(super) fn record(entity: &Entity) -> TokenStream {
+    let name = format_ident!("{}", entity.name);
+    let type_doc = doc(&format!(
+        "An {} record as the API returns it.\n\n{}\n\nRead leniently: properties this version does \
+         not know are ignored, enum values it does not list are kept, and every property the API \
+         may leave out or send as `null` is an `Option`.",
+        entity.name, entity.description
+    ));
+    let base = BASE_FIELDS.iter().map(|base| {
+        let field_name = ident(&crate::naming::field_name(base.wire_name));
+        let wire = base.wire_name;
+        let field_doc = doc(&format!("{}\n\nJSON property `{wire}`.", base.description));
+        let (ty, with) = match base.ty {
+            BaseType::Id => {
+                return quote! {
+                    #field_doc
+                    #[serde(rename = #wire, default)]
+                    pub #field_name: i64,
+                };
+            }
+            BaseType::Bool => (quote!(bool), None),
+            BaseType::String => (quote!(::std::string::String), None),
+            BaseType::DateTime => (
+                quote!(::chrono::DateTime<::chrono::Utc>),
+                Some("crate::runtime::datetime::option"),
+            ),
+            BaseType::Json => (quote!(::serde_json::Value), None),
+        };
+        optional_field(&field_doc, &field_name, wire, &ty, with)
+    });
+    let fields = record_fields(entity).map(|field| {
+        let field_doc = doc(&format!(
+            "{}\n\nJSON property `{}`.",
+            field.description, field.wire_name
+        ));
+        let field_name = ident(&field.rust_name);
+        let ty = value_type(entity, field.ty, field.secret);
+        let with = match field.ty {
+            FieldType::Scalar(Scalar::DateTime) => Some("crate::runtime::datetime::option"),
+            FieldType::Scalar(Scalar::Decimal) => Some("::rust_decimal::serde::float_option"),
+            _ => None,
+        };
+        optional_field(&field_doc, &field_name, &field.wire_name, &ty, with)
+    });
+    quote! {
+        #type_doc
+        #[derive(
+            ::std::clone::Clone,
+            ::std::fmt::Debug,
+            ::std::cmp::PartialEq,
+            ::serde::Serialize,
+            ::serde::Deserialize,
+        )]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#base)*
+            #(#fields)*
+        }
+    }
+}
+
+/// The entity's own fields on the record: all but `Id`, which is a base field.
+fn record_fields(entity: &Entity) -> impl Iterator<Item = &Field> + '_ {
+    entity.fields.iter().filter(|field| field.wire_name != "Id")
+}
+
+fn optional_field(
+    field_doc: &TokenStream,
+    name: &proc_macro2::Ident,
+    wire: &str,
+    ty: &TokenStream,
+    with: Option<&str>,
+) -> TokenStream {
+    let with = with.map(|path| quote!(, with = #path));
+    quote! {
+        #field_doc
+        #[serde(
+            rename = #wire,
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+            #with
+        )]
+        pub #name: ::std::option::Option<#ty>,
+    }
+}
+
+/// The expression reading a field's value off `record`: cloned, unless the type is `Copy`.
+fn read(field: &Field) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let copy = match field.ty {
+        FieldType::Scalar(Scalar::String) | FieldType::List(_) => false,
+        FieldType::Scalar(_) | FieldType::Enum(_) => true,
+    };
+    if copy {
+        quote!(record.#name)
+    } else {
+        quote!(record.#name.clone())
+    }
+}
+
+/// `EmailAccountUpdate::from_record`: a full-replacement request that keeps every value of a
+/// fetched record, so a caller changes only what it means to change before the PUT.
+pub(super) fn from_record(entity: &Entity) -> TokenStream {
+    let record = format_ident!("{}", entity.name);
+    let request = format_ident!("{}", entity.request_type(Write::Update));
+    let required = format_ident!("{}", entity.required_type(Write::Update));
+    let fields: Vec<&Field> = entity.fields_for(Write::Update).collect();
+    let demanded: Vec<&Field> = fields
+        .iter()
+        .copied()
+        .filter(|field| field.demanded(Write::Update) && field.wire_name != "Id")
+        .collect();
+    let names: Vec<_> = demanded
+        .iter()
+        .map(|field| ident(&field.rust_name))
+        .collect();
+    let wires = demanded.iter().map(|field| &field.wire_name);
+    let values: Vec<_> = demanded.iter().map(|field| read(field)).collect();
+    let extras = fields
+        .iter()
+        .filter(|field| !field.demanded(Write::Update) && field.wire_name != "Id")
+        .map(|field| {
+            let name = ident(&field.rust_name);
+            if field.presence(Write::Update) == Presence::Required {
+                // A documented default stays in place when the record has no value.
+                let value = read(field);
+                quote! {
+                    if let ::std::option::Option::Some(value) = #value {
+                        request.#name = value;
+                    }
+                }
+            } else {
+                let value = read(field);
+                quote!(request.#name = #value;)
+            }
+        });
+    let id = fields
+        .iter()
+        .find(|field| field.wire_name == "Id")
+        .map(|field| ident(&field.rust_name));
+    let missing = if names.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! {
+            let ( #( ::std::option::Option::Some(#names), )* ) = ( #( #values, )* ) else {
+                let mut violations = crate::runtime::Violations::new(SECRET_PROPERTIES);
+                #( violations.present(#wires, record.#names.is_some()); )*
+                return ::std::result::Result::Err(violations.into_errors());
+            };
+        }
+    };
+    let method_doc = doc(
+        "A request that replaces the record with itself: every value of `record` is kept, so \
+         only what the caller changes afterwards changes on the server. Use a record fetched on \
+         its own, which carries every property.\n\n\
+         Fails with every required property the record lacks, as `{PropertyName, Message}`.",
+    );
+    quote! {
+        impl #request {
+            #method_doc
+            pub fn from_record(
+                record: &#record,
+            ) -> ::std::result::Result<Self, crate::runtime::ValidationErrors> {
+                #missing
+                #[allow(unused_mut, reason = "an entity may have no optional fields")]
+                let mut request = Self::new(#required { #id: record.id, #(#names),* });
+                #(#extras)*
+                ::std::result::Result::Ok(request)
+            }
+        }
+    }
+}
