@@ -41,8 +41,8 @@
 mod runtime;
 
 pub use runtime::{
-    Client, ClientBuilder, Error, Operation, Secret, UnknownValue, ValidationError,
-    ValidationErrors, ValidationOrigin, WriteOutcome,
+    Client, ClientBuilder, Error, Operation, Page, RateLimit, Secret, UnknownValue,
+    ValidationError, ValidationErrors, ValidationOrigin, WriteOutcome,
 };
 
 include!(concat!(env!("OUT_DIR"), "/entities.rs"));

@@ -236,7 +236,7 @@ async fn other_statuses_and_non_json_bodies_are_typed_errors() {
         .await
         .expect_err("500");
     assert!(
-        matches!(&error, Error::Status { status: 500, body, .. } if body.contains("Internal failure #77")),
+        matches!(&error, Error::ServerError { status: 500, body, .. } if body.contains("Internal failure #77")),
         "{error:?}"
     );
 

@@ -12,6 +12,7 @@ use url::Url;
 
 use super::endpoint::{Endpoint, excerpt};
 use super::error::{Error, transport_summary};
+use super::limit::Limiter;
 use super::secret::Secret;
 
 /// How long before its expiry an access token is renewed, unless configured otherwise.
@@ -160,6 +161,8 @@ pub(crate) struct PasswordSettings {
 pub(crate) struct PasswordGrant {
     token_url: Url,
     settings: PasswordSettings,
+    /// The client's rate limits: a token request is a request to Nexudus too.
+    limiter: Limiter,
     // Read for every request; written by the one task that renews, while the others wait.
     state: RwLock<TokenState>,
 }
@@ -224,7 +227,11 @@ impl TokenState {
 }
 
 impl PasswordGrant {
-    pub(crate) fn new(token_url: Url, settings: PasswordSettings) -> Result<Self, String> {
+    pub(crate) fn new(
+        token_url: Url,
+        settings: PasswordSettings,
+        limiter: Limiter,
+    ) -> Result<Self, String> {
         check_username(&settings.username, "password grant")?;
         if settings.password.expose().is_empty() {
             return Err("the password is empty".to_owned());
@@ -246,6 +253,7 @@ impl PasswordGrant {
         Ok(Self {
             token_url,
             settings,
+            limiter,
             state: RwLock::new(TokenState::default()),
         })
     }
@@ -335,6 +343,7 @@ impl PasswordGrant {
         http: &reqwest::Client,
         form: &[(&str, &str)],
     ) -> Result<IssuedToken, Failure> {
+        self.limiter.acquire_request().await;
         // The lifetime counts from the request, so that a slow answer cannot outlive the token.
         let requested_at = Instant::now();
         let response = http
@@ -550,7 +559,7 @@ mod tests {
     use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
     use super::*;
-    use crate::runtime::{Client, ClientBuilder, Operation, WriteOutcome};
+    use crate::runtime::{Client, ClientBuilder, Operation, RateLimit, WriteOutcome};
 
     const USERNAME: &str = "desk@example.com";
     const PASSWORD: &str = "pa55-w0rd-never-shown";
@@ -675,8 +684,12 @@ mod tests {
             .password(USERNAME, PASSWORD)
     }
 
+    /// A client without client-side rate limits, which these tests are not about.
     fn build(builder: ClientBuilder) -> Client {
-        builder.build().expect("valid test client")
+        builder
+            .rate_limit(RateLimit::none())
+            .build()
+            .expect("valid test client")
     }
 
     async fn write(client: &Client) -> Result<WriteOutcome, Error> {
@@ -1288,7 +1301,8 @@ mod tests {
             client_id: None,
             renewal_margin: DEFAULT_RENEWAL_MARGIN,
         };
-        let grant = PasswordGrant::new(token_url, settings).expect("grant");
+        let grant = PasswordGrant::new(token_url, settings, Limiter::new(RateLimit::none()))
+            .expect("grant");
         let http = reqwest::Client::new();
         let header = |credential: Credential| credential.header().clone();
 

@@ -1,6 +1,7 @@
 //! `Endpoint` (one operation of one entity) and how a write response becomes a result.
 
 use std::fmt;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -16,13 +17,27 @@ pub enum Operation {
     Create,
     /// Replace an existing record (`PUT`, with the `Id` in the body).
     Update,
+    /// List records, one page at a time, with filters and sorting (`GET`).
+    Search,
+    /// Read one record by its `Id` (`GET .../{id}`).
+    Get,
+    /// Read several records by their `Id`s (`GET .../?id=[..]`).
+    GetMany,
+    /// Delete one record by its `Id` (`DELETE .../{id}`).
+    Delete,
+    /// List the commands an entity offers (`GET .../commands`).
+    Commands,
+    /// Run a command on records (`POST .../runcommand`).
+    RunCommand,
 }
 
 impl Operation {
     pub(crate) fn method(self) -> reqwest::Method {
         match self {
-            Self::Create => reqwest::Method::POST,
+            Self::Create | Self::RunCommand => reqwest::Method::POST,
             Self::Update => reqwest::Method::PUT,
+            Self::Delete => reqwest::Method::DELETE,
+            Self::Search | Self::Get | Self::GetMany | Self::Commands => reqwest::Method::GET,
         }
     }
 }
@@ -32,6 +47,12 @@ impl fmt::Display for Operation {
         f.write_str(match self {
             Self::Create => "create",
             Self::Update => "update",
+            Self::Search => "search",
+            Self::Get => "get",
+            Self::GetMany => "get many",
+            Self::Delete => "delete",
+            Self::Commands => "commands",
+            Self::RunCommand => "run command",
         })
     }
 }
@@ -102,8 +123,29 @@ impl Endpoint {
         }
     }
 
+    /// Parses a JSON response body, e.g. one that [`Client::read`](super::Client::read)
+    /// answered with, into `T`; [`Error::Decode`] with the start of the body if it does not fit.
+    pub(crate) fn decode<T: serde::de::DeserializeOwned>(
+        &self,
+        status: u16,
+        body: &[u8],
+    ) -> Result<T, Error> {
+        serde_json::from_slice(body).map_err(|source| self.decode_error(status, body, source))
+    }
+
     /// Turns the status and body of a create/update response into its result.
     pub(crate) fn write_result(&self, status: u16, body: &[u8]) -> Result<WriteOutcome, Error> {
+        self.outcome(status, body, None)
+    }
+
+    /// Turns the status and body of a write response into its result; `known_id` stands in
+    /// for a missing `Value.Id` (a delete knows which record it deleted).
+    pub(crate) fn outcome(
+        &self,
+        status: u16,
+        body: &[u8],
+        known_id: Option<i64>,
+    ) -> Result<WriteOutcome, Error> {
         if (200..300).contains(&status) {
             let envelope: WriteEnvelope = serde_json::from_slice(body)
                 .map_err(|source| self.decode_error(status, body, source))?;
@@ -115,7 +157,7 @@ impl Endpoint {
                     return Err(self.decode_error(status, body, source));
                 }
             }
-            let Some(id) = envelope.id() else {
+            let Some(id) = envelope.id().or(known_id) else {
                 let source = serde::de::Error::custom("the response has no `Value.Id`");
                 return Err(self.decode_error(status, body, source));
             };
@@ -129,13 +171,6 @@ impl Endpoint {
                 updated_by: envelope.updated_by,
             });
         }
-        if status == 401 {
-            return Err(Error::Unauthorized {
-                entity: self.entity,
-                operation: self.operation,
-                body: excerpt(body),
-            });
-        }
         if status == 400 {
             if let Ok(envelope) = serde_json::from_slice::<WriteEnvelope>(body) {
                 if envelope.message.is_some() || envelope.errors.is_some() {
@@ -143,12 +178,51 @@ impl Endpoint {
                 }
             }
         }
-        Err(Error::Status {
+        Err(self.status_error(status, body))
+    }
+
+    /// The error for a response whose status is not a result: 401, 403, 404 and 5xx have their
+    /// own variants, anything else is [`Error::Status`].
+    pub(crate) fn status_error(&self, status: u16, body: &[u8]) -> Error {
+        let (entity, operation, body) = (self.entity, self.operation, excerpt(body));
+        match status {
+            401 => Error::Unauthorized {
+                entity,
+                operation,
+                body,
+            },
+            403 => Error::Forbidden {
+                entity,
+                operation,
+                body,
+            },
+            404 => Error::NotFound {
+                entity,
+                operation,
+                body,
+            },
+            500..=599 => Error::ServerError {
+                entity,
+                operation,
+                status,
+                body,
+            },
+            _ => Error::Status {
+                entity,
+                operation,
+                status,
+                body,
+            },
+        }
+    }
+
+    /// The error for a request that stayed throttled.
+    pub(crate) fn throttled(&self, retry_after: Option<Duration>) -> Error {
+        Error::Throttled {
             entity: self.entity,
             operation: self.operation,
-            status,
-            body: excerpt(body),
-        })
+            retry_after,
+        }
     }
 
     fn server_rejected(&self, envelope: WriteEnvelope) -> Error {
@@ -260,10 +334,20 @@ mod tests {
 
     #[test]
     fn operation_display_and_method() {
-        assert_eq!(Operation::Create.to_string(), "create");
-        assert_eq!(Operation::Update.to_string(), "update");
-        assert_eq!(Operation::Create.method(), reqwest::Method::POST);
-        assert_eq!(Operation::Update.method(), reqwest::Method::PUT);
+        use reqwest::Method;
+        for (operation, text, method) in [
+            (Operation::Create, "create", Method::POST),
+            (Operation::Update, "update", Method::PUT),
+            (Operation::Search, "search", Method::GET),
+            (Operation::Get, "get", Method::GET),
+            (Operation::GetMany, "get many", Method::GET),
+            (Operation::Delete, "delete", Method::DELETE),
+            (Operation::Commands, "commands", Method::GET),
+            (Operation::RunCommand, "run command", Method::POST),
+        ] {
+            assert_eq!(operation.to_string(), text);
+            assert_eq!(operation.method(), method, "{text}");
+        }
     }
 
     #[test]
@@ -359,6 +443,26 @@ mod tests {
         assert_eq!(body.chars().count(), EXCERPT_CHARS + 1);
         assert!(body.starts_with("Authorization has been denied"));
         assert_eq!(error.status(), Some(401));
+    }
+
+    #[test]
+    fn statuses_map_to_their_variants() {
+        let variant = |status: u16| match UPDATE.write_result(status, b"why") {
+            Err(Error::Unauthorized { body, .. }) => format!("unauthorized {body}"),
+            Err(Error::Forbidden { body, .. }) => format!("forbidden {body}"),
+            Err(Error::NotFound { body, .. }) => format!("not found {body}"),
+            Err(Error::ServerError { status, body, .. }) => format!("server {status} {body}"),
+            Err(Error::Status { status, body, .. }) => format!("status {status} {body}"),
+            other => format!("{other:?}"),
+        };
+        assert_eq!(variant(401), "unauthorized why");
+        assert_eq!(variant(403), "forbidden why");
+        assert_eq!(variant(404), "not found why");
+        assert_eq!(variant(500), "server 500 why");
+        assert_eq!(variant(599), "server 599 why");
+        assert_eq!(variant(409), "status 409 why");
+        assert_eq!(variant(302), "status 302 why");
+        assert_eq!(variant(600), "status 600 why");
     }
 
     #[test]

@@ -46,9 +46,8 @@ pub enum Error {
         errors: ValidationErrors,
     },
 
-    /// The server answered with an HTTP status the SDK does not interpret as a result.
-    ///
-    /// 409 means the request was throttled.
+    /// The server answered with an HTTP status the SDK does not interpret as a result, e.g. a
+    /// redirect, or a 409 without `Retry-After` (a conflict, not throttling).
     #[error(
         "{entity} {operation}: unexpected HTTP status {status}{}",
         body_suffix(body)
@@ -59,6 +58,57 @@ pub enum Error {
         /// The operation that was attempted.
         operation: Operation,
         /// The HTTP status code.
+        status: u16,
+        /// The start of the response body (at most about 512 characters).
+        body: String,
+    },
+
+    /// The server answered 403: the credentials were accepted but lack a permission.
+    #[error("{entity} {operation}: forbidden (HTTP 403){}", body_suffix(body))]
+    Forbidden {
+        /// The entity, e.g. `EmailAccount`.
+        entity: &'static str,
+        /// The operation that was attempted.
+        operation: Operation,
+        /// The start of the response body (at most about 512 characters).
+        body: String,
+    },
+
+    /// The server answered 404: no record with that `Id`, or no such path.
+    #[error("{entity} {operation}: not found (HTTP 404){}", body_suffix(body))]
+    NotFound {
+        /// The entity, e.g. `EmailAccount`.
+        entity: &'static str,
+        /// The operation that was attempted.
+        operation: Operation,
+        /// The start of the response body (at most about 512 characters).
+        body: String,
+    },
+
+    /// Nexudus throttled the request (HTTP 409 with `Retry-After`) more often than the client
+    /// is configured to wait and send it again, or asked for a longer wait than it is configured
+    /// to obey. A throttled request was not processed.
+    #[error("{entity} {operation}: throttled by the server (HTTP 409){}", wait_suffix(*retry_after))]
+    Throttled {
+        /// The entity, e.g. `EmailAccount`.
+        entity: &'static str,
+        /// The operation that was attempted.
+        operation: Operation,
+        /// The wait the last answer asked for, when it said.
+        retry_after: Option<std::time::Duration>,
+    },
+
+    /// The server failed (HTTP 5xx), after any retries the request was allowed.
+    #[error(
+        "{entity} {operation}: server error (HTTP {status}){}",
+        body_suffix(body)
+    )]
+    ServerError {
+        /// The entity, e.g. `EmailAccount`.
+        entity: &'static str,
+        /// The operation that was attempted.
+        operation: Operation,
+        /// The HTTP status code, from 500 to 599.
         status: u16,
         /// The start of the response body (at most about 512 characters).
         body: String,
@@ -162,12 +212,18 @@ impl Error {
         }
     }
 
-    /// The HTTP status of the response, for [`Error::Status`], [`Error::Decode`] and
-    /// [`Error::Unauthorized`], and of the token endpoint's answer for [`Error::Auth`].
+    /// The HTTP status of the response, for [`Error::Status`], [`Error::ServerError`],
+    /// [`Error::Decode`], [`Error::Unauthorized`], [`Error::Forbidden`], [`Error::NotFound`] and
+    /// [`Error::Throttled`], and of the token endpoint's answer for [`Error::Auth`].
     pub fn status(&self) -> Option<u16> {
         match self {
-            Self::Status { status, .. } | Self::Decode { status, .. } => Some(*status),
+            Self::Status { status, .. }
+            | Self::ServerError { status, .. }
+            | Self::Decode { status, .. } => Some(*status),
             Self::Unauthorized { .. } => Some(401),
+            Self::Forbidden { .. } => Some(403),
+            Self::NotFound { .. } => Some(404),
+            Self::Throttled { .. } => Some(409),
             Self::Auth { status, .. } => *status,
             _ => None,
         }
@@ -178,7 +234,11 @@ impl Error {
         match self {
             Self::Validation { entity, .. }
             | Self::Status { entity, .. }
+            | Self::ServerError { entity, .. }
             | Self::Unauthorized { entity, .. }
+            | Self::Forbidden { entity, .. }
+            | Self::NotFound { entity, .. }
+            | Self::Throttled { entity, .. }
             | Self::Auth { entity, .. }
             | Self::Transport { entity, .. }
             | Self::Decode { entity, .. }
@@ -192,7 +252,11 @@ impl Error {
         match self {
             Self::Validation { operation, .. }
             | Self::Status { operation, .. }
+            | Self::ServerError { operation, .. }
             | Self::Unauthorized { operation, .. }
+            | Self::Forbidden { operation, .. }
+            | Self::NotFound { operation, .. }
+            | Self::Throttled { operation, .. }
             | Self::Auth { operation, .. }
             | Self::Transport { operation, .. }
             | Self::Decode { operation, .. }
@@ -219,6 +283,14 @@ pub(super) fn transport_summary(source: &reqwest::Error) -> &'static str {
         "could not connect to the server"
     } else {
         "the request failed before a complete response was received"
+    }
+}
+
+fn wait_suffix(retry_after: Option<std::time::Duration>) -> String {
+    match retry_after {
+        Some(wait) if wait.subsec_millis() == 0 => format!("; retry after {} s", wait.as_secs()),
+        Some(wait) => format!("; retry after {:.1} s", wait.as_secs_f64()),
+        None => String::new(),
     }
 }
 
@@ -380,6 +452,70 @@ mod tests {
             "EmailAccount create: could not authenticate: the token endpoint answered HTTP 503"
         );
         assert_eq!(without_code.status(), None);
+    }
+
+    #[test]
+    fn the_status_variants_name_the_call_and_report_their_status() {
+        let cases = [
+            (
+                Error::Forbidden {
+                    entity: "EmailAccount",
+                    operation: Operation::Update,
+                    body: "Missing EmailAccount-Edit".to_owned(),
+                },
+                403,
+                "EmailAccount update: forbidden (HTTP 403): Missing EmailAccount-Edit",
+            ),
+            (
+                Error::NotFound {
+                    entity: "EmailAccount",
+                    operation: Operation::Get,
+                    body: String::new(),
+                },
+                404,
+                "EmailAccount get: not found (HTTP 404) with an empty body",
+            ),
+            (
+                Error::Throttled {
+                    entity: "EmailAccount",
+                    operation: Operation::Create,
+                    retry_after: Some(std::time::Duration::from_secs(7)),
+                },
+                409,
+                "EmailAccount create: throttled by the server (HTTP 409); retry after 7 s",
+            ),
+            (
+                Error::Throttled {
+                    entity: "EmailAccount",
+                    operation: Operation::RunCommand,
+                    retry_after: None,
+                },
+                409,
+                "EmailAccount run command: throttled by the server (HTTP 409)",
+            ),
+            (
+                Error::ServerError {
+                    entity: "EmailAccount",
+                    operation: Operation::GetMany,
+                    status: 503,
+                    body: "Service Unavailable".to_owned(),
+                },
+                503,
+                "EmailAccount get many: server error (HTTP 503): Service Unavailable",
+            ),
+        ];
+        for (error, status, message) in cases {
+            assert_eq!(error.to_string(), message);
+            assert_eq!(error.status(), Some(status), "{message}");
+            assert_eq!(error.entity(), Some("EmailAccount"));
+            assert!(error.operation().is_some());
+        }
+        let fractional = Error::Throttled {
+            entity: "EmailAccount",
+            operation: Operation::Delete,
+            retry_after: Some(std::time::Duration::from_millis(1_500)),
+        };
+        assert!(fractional.to_string().ends_with("retry after 1.5 s"));
     }
 
     #[test]

@@ -2,17 +2,24 @@
 
 mod auth;
 mod client;
+#[cfg(test)]
+mod client_tests;
 pub(crate) mod datetime;
 mod endpoint;
 mod error;
+mod limit;
 mod open_enum;
+mod page;
+mod retry;
 mod secret;
 mod validation;
 
 pub use client::{Client, ClientBuilder};
 pub use endpoint::{Operation, WriteOutcome};
 pub use error::{Error, ValidationOrigin};
+pub use limit::RateLimit;
 pub use open_enum::UnknownValue;
+pub use page::Page;
 pub use secret::Secret;
 pub use validation::{ValidationError, ValidationErrors};
 

@@ -1,0 +1,259 @@
+//! `Page`: one page of search results, read leniently.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+
+/// One page of search results: the records, and where they sit in the whole result.
+///
+/// Read leniently, since the documentation generations disagree: unknown fields are ignored,
+/// a missing, `null` or unreadable number is `0`, a missing flag is `false`, and `PageNumber` and
+/// `PageSize`, which some responses carry instead of or besides `CurrentPage` and
+/// `CurrentPageSize`, fill those when they are missing. Records in search results omit
+/// collection properties (lists of `Id`s); getting one record returns them.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Page<T> {
+    /// The records of this page (`Records`).
+    pub records: Vec<T>,
+    /// The number of this page, from 1 (`CurrentPage`, or `PageNumber`).
+    pub current_page: u64,
+    /// How many records a page holds (`CurrentPageSize`, or `PageSize`).
+    pub current_page_size: u64,
+    /// The property the records are sorted by (`CurrentOrderField`).
+    pub current_order_field: Option<String>,
+    /// The sort direction as the server wrote it (`CurrentSortDirection`): depending on the
+    /// documentation generation `1`/`-1`, `0`/`1` or `Ascending`/`Descending`.
+    pub current_sort_direction: Option<String>,
+    /// The position of this page's first record in the whole result, from 1 (`FirstItem`).
+    pub first_item: u64,
+    /// The position of this page's last record in the whole result (`LastItem`).
+    pub last_item: u64,
+    /// How many records match the search, on all pages (`TotalItems`).
+    pub total_items: u64,
+    /// How many pages there are (`TotalPages`).
+    pub total_pages: u64,
+    /// Whether a later page exists (`HasNextPage`).
+    pub has_next_page: bool,
+    /// Whether an earlier page exists (`HasPreviousPage`).
+    pub has_previous_page: bool,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Only from an object: a derived impl would also read an array (e.g. the answer of
+        // "get many") as a page with no records.
+        deserializer
+            .deserialize_map(PageVisitor(PhantomData))
+            .map(Self::from)
+    }
+}
+
+struct PageVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for PageVisitor<T> {
+    type Value = RawPage<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a page of search results (a JSON object)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        RawPage::deserialize(MapAccessDeserializer::new(map))
+    }
+}
+
+/// The page as sent; every field but the records is taken as any JSON value.
+#[derive(Deserialize)]
+struct RawPage<T> {
+    #[serde(rename = "Records", default = "Option::default")]
+    records: Option<Vec<T>>,
+    #[serde(rename = "CurrentPage", default)]
+    current_page: Option<serde_json::Value>,
+    #[serde(rename = "PageNumber", default)]
+    page_number: Option<serde_json::Value>,
+    #[serde(rename = "CurrentPageSize", default)]
+    current_page_size: Option<serde_json::Value>,
+    #[serde(rename = "PageSize", default)]
+    page_size: Option<serde_json::Value>,
+    #[serde(rename = "CurrentOrderField", default)]
+    current_order_field: Option<serde_json::Value>,
+    #[serde(rename = "CurrentSortDirection", default)]
+    current_sort_direction: Option<serde_json::Value>,
+    #[serde(rename = "FirstItem", default)]
+    first_item: Option<serde_json::Value>,
+    #[serde(rename = "LastItem", default)]
+    last_item: Option<serde_json::Value>,
+    #[serde(rename = "TotalItems", default)]
+    total_items: Option<serde_json::Value>,
+    #[serde(rename = "TotalPages", default)]
+    total_pages: Option<serde_json::Value>,
+    #[serde(rename = "HasNextPage", default)]
+    has_next_page: Option<serde_json::Value>,
+    #[serde(rename = "HasPreviousPage", default)]
+    has_previous_page: Option<serde_json::Value>,
+}
+
+impl<T> From<RawPage<T>> for Page<T> {
+    fn from(raw: RawPage<T>) -> Self {
+        Self {
+            records: raw.records.unwrap_or_default(),
+            current_page: count(raw.current_page.as_ref())
+                .or_else(|| count(raw.page_number.as_ref()))
+                .unwrap_or(0),
+            current_page_size: count(raw.current_page_size.as_ref())
+                .or_else(|| count(raw.page_size.as_ref()))
+                .unwrap_or(0),
+            current_order_field: text(raw.current_order_field.as_ref()),
+            current_sort_direction: text(raw.current_sort_direction.as_ref()),
+            first_item: count(raw.first_item.as_ref()).unwrap_or(0),
+            last_item: count(raw.last_item.as_ref()).unwrap_or(0),
+            total_items: count(raw.total_items.as_ref()).unwrap_or(0),
+            total_pages: count(raw.total_pages.as_ref()).unwrap_or(0),
+            has_next_page: flag(raw.has_next_page.as_ref()),
+            has_previous_page: flag(raw.has_previous_page.as_ref()),
+        }
+    }
+}
+
+/// A whole number, written as a number or as text.
+fn count(value: Option<&serde_json::Value>) -> Option<u64> {
+    match value? {
+        serde_json::Value::Number(number) => number.as_u64(),
+        serde_json::Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn text(value: Option<&serde_json::Value>) -> Option<String> {
+    match value? {
+        serde_json::Value::String(text) => Some(text.clone()),
+        serde_json::Value::Number(number) => Some(number.to_string()),
+        serde_json::Value::Bool(flag) => Some(flag.to_string()),
+        _ => None,
+    }
+}
+
+fn flag(value: Option<&serde_json::Value>) -> bool {
+    match value {
+        Some(serde_json::Value::Bool(flag)) => *flag,
+        Some(serde_json::Value::String(text)) => text.trim().eq_ignore_ascii_case("true"),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Account {
+        #[serde(rename = "Id")]
+        id: i64,
+        #[serde(rename = "DisplayName")]
+        display_name: String,
+    }
+
+    #[test]
+    fn a_documented_search_response_is_read_in_full() {
+        let body = json!({
+            "Records": [
+                {"Id": 1, "DisplayName": "Front desk", "UniqueId": "8d0c…", "IsNew": false},
+                {"Id": 2, "DisplayName": "Billing", "CustomFields": null}
+            ],
+            "CurrentPageSize": 25,
+            "CurrentPage": 2,
+            "CurrentOrderField": "DisplayName",
+            "CurrentSortDirection": 1,
+            "FirstItem": 26,
+            "LastItem": 27,
+            "TotalItems": 27,
+            "TotalPages": 2,
+            "HasNextPage": false,
+            "HasPreviousPage": true
+        });
+        let page: Page<Account> = serde_json::from_value(body).expect("a page");
+        assert_eq!(
+            page,
+            Page {
+                records: vec![
+                    Account {
+                        id: 1,
+                        display_name: "Front desk".to_owned()
+                    },
+                    Account {
+                        id: 2,
+                        display_name: "Billing".to_owned()
+                    },
+                ],
+                current_page: 2,
+                current_page_size: 25,
+                current_order_field: Some("DisplayName".to_owned()),
+                current_sort_direction: Some("1".to_owned()),
+                first_item: 26,
+                last_item: 27,
+                total_items: 27,
+                total_pages: 2,
+                has_next_page: false,
+                has_previous_page: true,
+            }
+        );
+    }
+
+    #[test]
+    fn page_number_and_page_size_stand_in_and_the_current_fields_win() {
+        let page: Page<Account> = serde_json::from_value(json!({
+            "Records": [], "PageNumber": 3, "PageSize": 10, "TotalItems": "41",
+            "CurrentSortDirection": "Descending", "HasNextPage": "true"
+        }))
+        .expect("a page");
+        assert_eq!((page.current_page, page.current_page_size), (3, 10));
+        assert_eq!(page.total_items, 41);
+        assert_eq!(page.current_sort_direction.as_deref(), Some("Descending"));
+        assert!(page.has_next_page);
+
+        let page: Page<Account> = serde_json::from_value(json!({
+            "CurrentPage": 1, "PageNumber": 0, "CurrentPageSize": 25, "PageSize": 20
+        }))
+        .expect("a page with both");
+        assert_eq!((page.current_page, page.current_page_size), (1, 25));
+    }
+
+    #[test]
+    fn missing_null_and_odd_values_default() {
+        let page: Page<Account> = serde_json::from_value(json!({
+            "Records": null, "CurrentPage": null, "TotalItems": -1, "TotalPages": 1.5,
+            "CurrentOrderField": ["Name"], "HasPreviousPage": 1, "Unknown": {"x": 1}
+        }))
+        .expect("a page");
+        assert!(page.records.is_empty());
+        assert_eq!(
+            (
+                page.current_page,
+                page.current_page_size,
+                page.total_items,
+                page.total_pages
+            ),
+            (0, 0, 0, 0)
+        );
+        assert_eq!(page.current_order_field, None);
+        assert!(!page.has_previous_page && !page.has_next_page);
+
+        let empty: Page<Account> = serde_json::from_str("{}").expect("empty object");
+        assert!(empty.records.is_empty());
+    }
+
+    #[test]
+    fn a_record_that_does_not_fit_is_an_error() {
+        let result = serde_json::from_value::<Page<Account>>(json!({
+            "Records": [{"Id": "not a number", "DisplayName": "x"}]
+        }));
+        assert!(result.is_err());
+        assert!(serde_json::from_str::<Page<Account>>("[]").is_err());
+    }
+}
