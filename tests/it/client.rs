@@ -350,3 +350,93 @@ fn secrets_never_show_in_debug_output() {
         Some(GOOGLE_TOKEN)
     );
 }
+
+#[tokio::test]
+async fn get_reads_one_record_and_a_missing_one_is_not_found() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/crm/emailaccounts/87654321"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(crate::records::fetched()))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/crm/emailaccounts/404"))
+        .respond_with(ResponseTemplate::new(404))
+        .mount(&server)
+        .await;
+    let client = client_for(&server);
+
+    let record = client
+        .email_accounts()
+        .get(87_654_321)
+        .await
+        .expect("found");
+    assert_eq!(record.id, 87_654_321);
+    assert_eq!(record.display_name.as_deref(), Some("Front desk"));
+    assert_eq!(record.last_message_id, Some(4711));
+
+    let error = client.email_accounts().get(404).await.expect_err("missing");
+    assert!(matches!(error, Error::NotFound { .. }), "{error:?}");
+    assert!(error.to_string().contains("EmailAccount get"), "{error}");
+}
+
+#[tokio::test]
+async fn delete_sends_the_id_in_the_path() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path("/api/crm/emailaccounts/31"))
+        .respond_with(created(31))
+        .mount(&server)
+        .await;
+
+    let outcome = client_for(&server)
+        .email_accounts()
+        .delete(31)
+        .await
+        .expect("deleted");
+    assert_eq!(outcome.id, 31);
+    let sent = only_request(&server).await;
+    assert_eq!(sent.method.as_str(), "DELETE");
+    assert_eq!(header(&sent, "authorization"), format!("Bearer {TOKEN}"));
+    assert!(sent.body.is_empty());
+}
+
+#[tokio::test]
+async fn update_with_keeps_every_value_but_the_change() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/crm/emailaccounts/87654321"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(crate::records::fetched()))
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/api/crm/emailaccounts"))
+        .respond_with(created(87_654_321))
+        .mount(&server)
+        .await;
+
+    let outcome = client_for(&server)
+        .email_accounts()
+        .update_with(87_654_321, |request| {
+            request.display_name = "Reception".into()
+        })
+        .await
+        .expect("updated");
+    assert_eq!(outcome.id, 87_654_321);
+
+    let requests = server.received_requests().await.expect("recording is on");
+    let methods: Vec<&str> = requests
+        .iter()
+        .map(|request| request.method.as_str())
+        .collect();
+    assert_eq!(methods, ["GET", "PUT"]);
+    let body: Value = serde_json::from_slice(&requests[1].body).expect("a JSON body");
+    assert_eq!(body["Id"], 87_654_321);
+    assert_eq!(body["DisplayName"], "Reception");
+    assert_eq!(
+        body["IncomingServerType"], 5,
+        "an unlisted enum value survives the round trip"
+    );
+    assert_eq!(body["LastMessageId"], 4711);
+    assert_eq!(body["LastCheckTime"], "2025-01-16T07:59:30Z");
+}

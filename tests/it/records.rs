@@ -5,7 +5,7 @@ use serde_json::json;
 
 /// A record as a get-one call returns it: base fields, an unlisted enum value, a date without an
 /// offset, nulls, and a property this version does not know.
-fn fetched() -> serde_json::Value {
+pub(crate) fn fetched() -> serde_json::Value {
     json!({
         "Id": 87654321, "UniqueId": "9b1d3c1e-7d1a-4a43-9a4e-1f0c2b7d6e11",
         "CreatedOn": "2025-01-15T10:30:00Z", "UpdatedOn": "2025-01-16T08:00:00",

@@ -1,15 +1,17 @@
-//! Emits an entity's client handle (`client.email_accounts()`) and one method per write operation.
+//! Emits an entity's client handle (`client.email_accounts()`) and one method per operation.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::doc;
-use crate::ir::{Entity, Write};
+use crate::ir::{Entity, Operation, Write};
 use crate::naming::ident;
 
 pub(super) fn handle(entity: &Entity) -> TokenStream {
     let writes: Vec<Write> = entity.writes().collect();
-    if writes.is_empty() {
+    let get = entity.operations.contains(&Operation::Get);
+    let delete = entity.operations.contains(&Operation::Delete);
+    if writes.is_empty() && !get && !delete {
         return TokenStream::new();
     }
     let handle = format_ident!("{}", entity.handle_type());
@@ -22,6 +24,9 @@ pub(super) fn handle(entity: &Entity) -> TokenStream {
     let accessor_doc = doc(&format!("{} records: {}", entity.name, entity.description));
     let endpoints = writes.iter().map(|write| endpoint(entity, *write));
     let methods = writes.iter().map(|write| method(entity, *write));
+    let get_method = get.then(|| get_one(entity));
+    let delete_method = delete.then(|| delete_one(entity));
+    let update_with = (get && writes.contains(&Write::Update)).then(|| update_with(entity));
     quote! {
         /// JSON properties whose values are secret: never shown in `Debug` output or errors.
         const SECRET_PROPERTIES: &[&str] = &[#(#secrets),*];
@@ -42,7 +47,85 @@ pub(super) fn handle(entity: &Entity) -> TokenStream {
         }
 
         impl #handle<'_> {
+            #get_method
             #(#methods)*
+            #update_with
+            #delete_method
+        }
+    }
+}
+
+/// A constant describing one operation for the runtime, e.g. `const GET: Endpoint = ...`.
+fn operation_endpoint(entity: &Entity, name: &str, operation: &str) -> TokenStream {
+    let name = format_ident!("{name}");
+    let operation = format_ident!("{operation}");
+    let entity_name = &entity.name;
+    let path = &entity.path;
+    quote! {
+        const #name: crate::runtime::Endpoint = crate::runtime::Endpoint {
+            entity: #entity_name,
+            operation: crate::runtime::Operation::#operation,
+            path: #path,
+            secret_properties: SECRET_PROPERTIES,
+        };
+    }
+}
+
+fn get_one(entity: &Entity) -> TokenStream {
+    let record = format_ident!("{}", entity.name);
+    let endpoint = operation_endpoint(entity, "GET", "Get");
+    let method_doc = doc(&format!(
+        "`GET {}/{{id}}`: the {} record with this Id, with every property.\n\n\
+         [`Error::NotFound`](crate::Error::NotFound) when there is none.",
+        entity.path, entity.name
+    ));
+    quote! {
+        #method_doc
+        pub async fn get(&self, id: i64) -> ::std::result::Result<#record, crate::Error> {
+            #endpoint
+            let body = self.client.read(&GET, ::std::option::Option::Some(id), &[]).await?;
+            GET.decode(200, &body)
+        }
+    }
+}
+
+fn delete_one(entity: &Entity) -> TokenStream {
+    let endpoint = operation_endpoint(entity, "DELETE", "Delete");
+    let method_doc = doc(&format!(
+        "`DELETE {}/{{id}}`: deletes the {} record with this Id and answers its `Id`.",
+        entity.path, entity.name
+    ));
+    quote! {
+        #method_doc
+        pub async fn delete(&self, id: i64) -> ::std::result::Result<crate::WriteOutcome, crate::Error> {
+            #endpoint
+            self.client.delete(&DELETE, id).await
+        }
+    }
+}
+
+/// Read-modify-write: PUT replaces every field, so the record is fetched and kept but for the
+/// caller's change.
+fn update_with(entity: &Entity) -> TokenStream {
+    let request = format_ident!("{}", entity.request_type(Write::Update));
+    let method_doc = doc(&format!(
+        "Changes one {name} record: gets it, turns it into a [`{request}`] that keeps every \
+         value ([`{request}::from_record`]), lets `change` edit that, and sends the update.\n\n\
+         `PUT` is a full replacement, so an update built by hand must carry every value the \
+         record should keep; this does that for the caller.",
+        name = entity.name,
+    ));
+    quote! {
+        #method_doc
+        pub async fn update_with(
+            &self,
+            id: i64,
+            change: impl ::std::ops::FnOnce(&mut #request),
+        ) -> ::std::result::Result<crate::WriteOutcome, crate::Error> {
+            let record = self.get(id).await?;
+            let mut request = #request::from_record(&record).map_err(|errors| UPDATE.rejected(errors))?;
+            change(&mut request);
+            self.update(&request).await
         }
     }
 }
