@@ -135,18 +135,7 @@ fn endpoint_name(write: Write) -> proc_macro2::Ident {
 }
 
 fn endpoint(entity: &Entity, write: Write) -> TokenStream {
-    let name = endpoint_name(write);
-    let entity_name = &entity.name;
-    let path = &entity.path;
-    let operation = format_ident!("{}", write.title());
-    quote! {
-        const #name: crate::runtime::Endpoint = crate::runtime::Endpoint {
-            entity: #entity_name,
-            operation: crate::runtime::Operation::#operation,
-            path: #path,
-            secret_properties: SECRET_PROPERTIES,
-        };
-    }
+    operation_endpoint(entity, &write.title().to_uppercase(), write.title())
 }
 
 fn method(entity: &Entity, write: Write) -> TokenStream {
