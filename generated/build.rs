@@ -11,21 +11,20 @@ fn main() -> ExitCode {
     let schemas = std::env::var_os("NEXUDUS_SCHEMA_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| manifest_dir.join("../schema"));
+    // The folder (for files added or removed) and every file in it, whether or not it is valid,
+    // so that fixing a broken schema reruns the script.
     println!("cargo:rerun-if-changed={}", schemas.display());
+    for entry in std::fs::read_dir(&schemas).into_iter().flatten().flatten() {
+        println!("cargo:rerun-if-changed={}", entry.path().display());
+    }
 
     let output = match nexudus_codegen::generate(&schemas) {
         Ok(output) => output,
         Err(problems) => {
-            for path in std::fs::read_dir(&schemas).into_iter().flatten().flatten() {
-                println!("cargo:rerun-if-changed={}", path.path().display());
-            }
             eprintln!("{problems}");
             return ExitCode::FAILURE;
         }
     };
-    for input in &output.inputs {
-        println!("cargo:rerun-if-changed={}", input.display());
-    }
     if let Err(error) = output.write_to(&out_dir) {
         eprintln!(
             "error: cannot write the generated code into {}: {error}",

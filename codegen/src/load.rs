@@ -278,10 +278,15 @@ fn describe(error: &marked_yaml::Error) -> (String, String) {
             format!("expected a whole number ({error})"),
             "write a whole number such as `1` or `-5`".to_owned(),
         ),
-        other => (
-            other.to_string().replace("field", "key"),
-            FORMAT_HELP.to_owned(),
-        ),
+        other => {
+            // serde speaks of struct fields; a schema author writes keys.
+            let message = other.to_string();
+            let message = match message.strip_prefix("missing field ") {
+                Some(key) => format!("missing key {key}"),
+                None => message,
+            };
+            (message, FORMAT_HELP.to_owned())
+        }
     }
 }
 

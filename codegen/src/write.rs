@@ -21,8 +21,6 @@ pub struct GeneratedFile {
 pub struct Output {
     /// The generated files: the module tree first, then one file per entity in a fixed order.
     pub files: Vec<GeneratedFile>,
-    /// Every file in the schema input; a build script watches these.
-    pub inputs: Vec<PathBuf>,
 }
 
 impl Output {

@@ -10,7 +10,7 @@ use crate::naming::ident;
 pub(super) fn record(entity: &Entity) -> TokenStream {
     let name = format_ident!("{}", entity.name);
     let type_doc = doc(&format!(
-        "An {} record as the API returns it.\n\n{}\n\nRead leniently: properties this version does \
+        "One {} record as the API returns it.\n\n{}\n\nRead leniently: properties this version does \
          not know are ignored, enum values it does not list are kept, and every property the API \
          may leave out or send as `null` is an `Option`.",
         entity.name, entity.description
