@@ -91,7 +91,7 @@ impl Checker<'_> {
         };
         let operations = self.operations(raw);
         let enums = self.enums(&raw.enums);
-        let fields = self.fields(&raw.fields, &enums);
+        let fields = self.fields(&raw.fields, &enums, operations.contains(&Operation::Search));
         // Rules about the whole entity would only echo a problem of a field that did not check.
         if let (Some(name), true) = (&raw.entity, fields.len() == raw.fields.len()) {
             self.entity_rules(name, &operations, &fields);
@@ -334,9 +334,18 @@ impl Checker<'_> {
         values
     }
 
-    fn fields(&mut self, raw: &[RawField], enums: &[Enum]) -> Vec<Field> {
+    /// The fields, checked one by one and for names that clash; the search filters they make are
+    /// checked too when the entity is `searchable`.
+    fn fields(&mut self, raw: &[RawField], enums: &[Enum], searchable: bool) -> Vec<Field> {
         let mut by_wire: BTreeMap<String, Location> = BTreeMap::new();
         let mut by_rust: BTreeMap<String, (Location, String)> = BTreeMap::new();
+        // Search filters add `from_`/`to_` names, which can meet another field's name
+        // (`Time` ranges to `from_time`, the name of a field `FromTime`).
+        let mut by_filter: BTreeMap<String, Option<(Location, String)>> =
+            crate::ir::base_range_filters("")
+                .into_iter()
+                .map(|filter| (filter.rust_name, None))
+                .collect();
         let mut fields = Vec::new();
         for raw_field in raw {
             // Nexudus binds JSON properties case-insensitively, so `Name` and `name` clash.
@@ -369,9 +378,45 @@ impl Checker<'_> {
                 self.diagnostics.also(first, format!("`{other}` is here"));
                 continue;
             }
+            if searchable && !self.filters_unique(&field, named_at, &mut by_filter) {
+                continue;
+            }
             fields.push(field);
         }
         fields
+    }
+
+    /// Reports a search filter of `field` whose Rust name another filter already has.
+    fn filters_unique(
+        &mut self,
+        field: &Field,
+        named_at: &Spanned<String>,
+        seen: &mut BTreeMap<String, Option<(Location, String)>>,
+    ) -> bool {
+        for filter in field.filters("") {
+            let here = Some((self.at(named_at), field.wire_name.clone()));
+            let Some(first) = seen.insert(filter.rust_name.clone(), here) else {
+                continue;
+            };
+            let owner = match &first {
+                Some((_, other)) => format!("a filter of field `{other}`"),
+                None => "a date range every search has".to_owned(),
+            };
+            self.error(
+                named_at,
+                format!(
+                    "the search filter `{}` of field `{}` has the name of {owner}",
+                    filter.rust_name, field.wire_name
+                ),
+                "give one of the fields a `rust_name:`",
+            );
+            if let Some((location, other)) = first {
+                self.diagnostics
+                    .also(location, format!("`{other}` is here"));
+            }
+            return false;
+        }
+        true
     }
 
     fn field(&mut self, raw: &RawField, enums: &[Enum]) -> Option<Field> {
@@ -718,6 +763,8 @@ impl Checker<'_> {
             format!("{entity}CreateRequired"),
             format!("{entity}Update"),
             format!("{entity}UpdateRequired"),
+            format!("{entity}Filter"),
+            format!("{entity}Sort"),
         ];
         let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
         for known in enums {
@@ -731,7 +778,7 @@ impl Checker<'_> {
                 self.error(
                     &raw_enum.name,
                     format!(
-                        "enum `{}` becomes `{}`, a name the generator uses for a request type",
+                        "enum `{}` becomes `{}`, a name the generator gives one of the entity's types",
                         known.wire_name, known.rust_name
                     ),
                     "rename the enum",

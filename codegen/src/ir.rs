@@ -350,3 +350,120 @@ impl Entity {
             .collect()
     }
 }
+
+/// One search filter: a query parameter, and the field of the generated filter struct setting it.
+pub(crate) struct Filter {
+    /// The Rust field name: `display_name`, `from_incoming_server_port`.
+    pub(crate) rust_name: String,
+    /// The query parameter: `EmailAccount_DisplayName`, `from_EmailAccount_IncomingServerPort`.
+    pub(crate) wire_name: String,
+    /// A scalar or an enum; lists are never filters.
+    pub(crate) ty: FieldType,
+    pub(crate) description: String,
+}
+
+/// The range bounds Nexudus accepts on numbers and dates: `from_` (lower) and `to_` (upper).
+const RANGE_BOUNDS: [(&str, &str); 2] = [("from", "at least"), ("to", "at most")];
+
+/// The base fields every search can bound by a date range.
+const RANGED_BASE_FIELDS: [&str; 2] = ["CreatedOn", "UpdatedOn"];
+
+impl Field {
+    /// Whether the field is an `Id` pointing at another record (`BusinessId`): filtered on as
+    /// `{Entity}_Business`, and never as a range.
+    pub(crate) fn is_foreign_key(&self) -> bool {
+        self.ty == FieldType::Scalar(Scalar::Int64)
+            && self.wire_name.len() > 2
+            && self.wire_name.ends_with("Id")
+    }
+
+    /// Whether searches can filter on the field. Secrets never go into a URL, where proxies and
+    /// server logs keep them; lists are not part of search results; `Id` is what get-many is for.
+    pub(crate) fn is_filterable(&self) -> bool {
+        !self.secret && self.wire_name != "Id" && !matches!(self.ty, FieldType::List(_))
+    }
+
+    /// Whether searches can sort by the field.
+    pub(crate) fn is_sortable(&self) -> bool {
+        self.is_filterable()
+    }
+
+    /// The filters a search offers on the field: equality, then `from_`/`to_` for ranged types.
+    pub(crate) fn filters(&self, entity: &str) -> Vec<Filter> {
+        if !self.is_filterable() {
+            return Vec::new();
+        }
+        let property = if self.is_foreign_key() {
+            &self.wire_name[..self.wire_name.len() - 2]
+        } else {
+            &self.wire_name
+        };
+        let mut filters = vec![Filter {
+            rust_name: self.rust_name.clone(),
+            wire_name: format!("{entity}_{property}"),
+            ty: self.ty,
+            description: format!("Only records matching this `{}`.", self.wire_name),
+        }];
+        let ranged = match self.ty {
+            FieldType::Scalar(Scalar::Int64) => !self.is_foreign_key(),
+            FieldType::Scalar(Scalar::Int32 | Scalar::Decimal | Scalar::DateTime) => true,
+            _ => false,
+        };
+        if ranged {
+            filters.extend(range_filters(
+                entity,
+                &self.wire_name,
+                &self.rust_name,
+                self.ty,
+            ));
+        }
+        filters
+    }
+}
+
+fn range_filters(entity: &str, wire: &str, rust: &str, ty: FieldType) -> Vec<Filter> {
+    RANGE_BOUNDS
+        .iter()
+        .map(|(bound, meaning)| Filter {
+            rust_name: format!("{bound}_{rust}"),
+            wire_name: format!("{bound}_{entity}_{wire}"),
+            ty,
+            description: format!("Only records whose `{wire}` is {meaning} this value."),
+        })
+        .collect()
+}
+
+impl Entity {
+    /// Every filter a search of this entity offers, in schema order, then the date ranges on
+    /// `CreatedOn` and `UpdatedOn` that every entity has.
+    pub(crate) fn filters(&self) -> Vec<Filter> {
+        let mut filters: Vec<Filter> = self
+            .fields
+            .iter()
+            .flat_map(|field| field.filters(&self.name))
+            .collect();
+        filters.extend(base_range_filters(&self.name));
+        filters
+    }
+
+    /// `EmailAccountFilter`: the search filters.
+    pub(crate) fn filter_type(&self) -> String {
+        format!("{}Filter", self.name)
+    }
+
+    /// `EmailAccountSort`: the properties a search can be ordered by.
+    pub(crate) fn sort_type(&self) -> String {
+        format!("{}Sort", self.name)
+    }
+}
+
+/// The `from_`/`to_` filters on `CreatedOn` and `UpdatedOn`.
+pub(crate) fn base_range_filters(entity: &str) -> Vec<Filter> {
+    RANGED_BASE_FIELDS
+        .iter()
+        .flat_map(|wire| {
+            let rust = crate::naming::field_name(wire);
+            range_filters(entity, wire, &rust, FieldType::Scalar(Scalar::DateTime))
+        })
+        .collect()
+}

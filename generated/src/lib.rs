@@ -1,9 +1,12 @@
 //! A typed async client for the Nexudus Spaces REST API.
 //!
-//! Each entity lives in a module of its API area, e.g. [`crm::email_account`]. Its request types
-//! (`EmailAccountCreate`, `EmailAccountUpdate`), their validators and the client methods
-//! (`client.email_accounts().create(..)`) are generated at build time from the YAML schemas in
-//! `schema/`; the HTTP client, errors and helpers they call are hand-written and re-exported here.
+//! Each entity lives in a module of its API area, e.g. [`crm::email_account`]. Its record type
+//! (`EmailAccount`), request types (`EmailAccountCreate`, `EmailAccountUpdate`) and their
+//! validators, search filters (`EmailAccountFilter`, `EmailAccountSort`) and the client methods
+//! (`client.email_accounts().search(..)`, `.get(..)`, `.get_many(..)`, `.create(..)`,
+//! `.update(..)`, `.update_with(..)`, `.delete(..)`, and commands where the entity has them) are
+//! generated at build time from the YAML schemas in `schema/`; the HTTP client, errors and
+//! helpers they call are hand-written and re-exported here.
 //!
 //! ```no_run
 //! use nexudus::crm::email_account::{EmailAccountCreate, EmailAccountCreateRequired};
@@ -41,8 +44,10 @@
 mod runtime;
 
 pub use runtime::{
-    Client, ClientBuilder, Error, Operation, Page, RateLimit, Secret, UnknownValue,
-    ValidationError, ValidationErrors, ValidationOrigin, WriteOutcome,
+    Client, ClientBuilder, Command, CommandOutcome, CommandParameter, CommandParameterInfo,
+    Completeness, DirectionEncoding, Error, Full, Operation, Page, PageRequest, Partial, RateLimit,
+    Secret, SortDirection, SortKey, UnknownValue, ValidationError, ValidationErrors,
+    ValidationOrigin, WriteOutcome,
 };
 
 include!(concat!(env!("OUT_DIR"), "/entities.rs"));

@@ -45,7 +45,9 @@ fn the_fixture_entity_generates_alongside_the_others() {
 }
 
 const PROGRAM: &str = r#"
-use nexudus::billing::voucher::{VoucherChannel, VoucherCreate, VoucherCreateRequired, VoucherKind};
+use nexudus::billing::voucher::{
+    VoucherChannel, VoucherCreate, VoucherCreateRequired, VoucherFilter, VoucherKind, VoucherSort,
+};
 
 fn main() {
     let request = VoucherCreate::new(VoucherCreateRequired {
@@ -72,8 +74,23 @@ fn main() {
     }
 
     let client = nexudus::Client::builder().bearer_token("token").build().expect("a client");
-    // Compiling the call is the point; the HTTP behaviour is tested on EmailAccount.
-    drop(client.vouchers().create(&request));
+    // Compiling the calls is the point; the HTTP behaviour is tested on EmailAccount and in the
+    // runtime.
+    let vouchers = client.vouchers();
+    drop(vouchers.create(&request));
+    let filter = VoucherFilter::new()
+        .partner_id(12)
+        .from_max_uses(2)
+        .to_discount("50".parse().expect("a decimal"))
+        .r#type("promo")
+        .kind(VoucherKind::FixedAmount);
+    let page = nexudus::PageRequest::new().order_by(VoucherSort::Discount, nexudus::SortDirection::Ascending);
+    drop(vouchers.search(&filter, &page));
+    drop(vouchers.search_all(&filter, page));
+    drop(vouchers.get_many(&[1, 2]));
+    drop(vouchers.commands());
+    drop(vouchers.run_command("ARCHIVE", &[1], &[nexudus::CommandParameter::new("Reason", "string", "expired")]));
+    drop(vouchers.delete(1));
 }
 "#;
 

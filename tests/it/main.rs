@@ -6,6 +6,7 @@ mod codegen;
 mod diagnostics;
 mod extra_entity;
 mod records;
+mod search;
 mod seeds;
 
 use std::path::{Path, PathBuf};

@@ -8,12 +8,12 @@ use crate::ir::{Entity, Operation, Write};
 use crate::naming::ident;
 
 pub(super) fn handle(entity: &Entity) -> TokenStream {
-    let writes: Vec<Write> = entity.writes().collect();
-    let get = entity.operations.contains(&Operation::Get);
-    let delete = entity.operations.contains(&Operation::Delete);
-    if writes.is_empty() && !get && !delete {
+    if entity.operations.is_empty() {
         return TokenStream::new();
     }
+    let writes: Vec<Write> = entity.writes().collect();
+    let supports = |operation| entity.operations.contains(&operation);
+    let get = supports(Operation::Get);
     let handle = format_ident!("{}", entity.handle_type());
     let accessor = ident(&entity.accessor);
     let secrets = entity.secret_properties();
@@ -22,11 +22,18 @@ pub(super) fn handle(entity: &Entity) -> TokenStream {
         entity.name, entity.path, entity.accessor, entity.accessor
     ));
     let accessor_doc = doc(&format!("{} records: {}", entity.name, entity.description));
-    let endpoints = writes.iter().map(|write| endpoint(entity, *write));
+    let endpoints = entity
+        .operations
+        .iter()
+        .flat_map(|operation| endpoint_names(*operation))
+        .map(|(name, variant)| operation_endpoint(entity, name, variant));
     let methods = writes.iter().map(|write| method(entity, *write));
+    let search_methods = supports(Operation::Search).then(|| search(entity));
     let get_method = get.then(|| get_one(entity));
-    let delete_method = delete.then(|| delete_one(entity));
+    let get_many_method = supports(Operation::GetMany).then(|| get_many(entity));
+    let delete_method = supports(Operation::Delete).then(|| delete_one(entity));
     let update_with = (get && writes.contains(&Write::Update)).then(|| update_with(entity));
+    let command_methods = supports(Operation::Commands).then(|| commands(entity));
     quote! {
         /// JSON properties whose values are secret: never shown in `Debug` output or errors.
         const SECRET_PROPERTIES: &[&str] = &[#(#secrets),*];
@@ -47,10 +54,13 @@ pub(super) fn handle(entity: &Entity) -> TokenStream {
         }
 
         impl #handle<'_> {
+            #search_methods
             #get_method
+            #get_many_method
             #(#methods)*
             #update_with
             #delete_method
+            #command_methods
         }
     }
 }
@@ -71,9 +81,107 @@ fn operation_endpoint(entity: &Entity, name: &str, operation: &str) -> TokenStre
     }
 }
 
+/// `search` (one page) and `search_all` (a stream over every page).
+fn search(entity: &Entity) -> TokenStream {
+    let record = format_ident!("{}", entity.name);
+    let filter = format_ident!("{}", entity.filter_type());
+    let sort = format_ident!("{}", entity.sort_type());
+    let search_doc = doc(&format!(
+        "`GET {path}`: one page of the {name} records that `filter` matches, as `page` asks \
+         (page number, size, order).\n\n\
+         Search results leave collection properties out, so the records are \
+         [`Partial`](crate::Partial). A page number or size of 0 is a client-side \
+         [`Error::Validation`](crate::Error::Validation); nothing is sent.",
+        path = entity.path,
+        name = entity.name,
+    ));
+    let search_all_doc = doc(&format!(
+        "Every {name} record that `filter` matches, page after page from the one `page` asks \
+         for, as a stream.\n\n\
+         The next page is requested only once the records before it have been consumed, and \
+         only while the previous page says there is one (`HasNextPage`). The stream ends after \
+         the first error it yields.",
+        name = entity.name,
+    ));
+    quote! {
+        #search_doc
+        pub async fn search(
+            &self,
+            filter: &#filter,
+            page: &crate::PageRequest<#sort>,
+        ) -> ::std::result::Result<crate::Page<#record<crate::Partial>>, crate::Error> {
+            self.client.search(&SEARCH, filter.query(), page).await
+        }
+
+        #search_all_doc
+        pub fn search_all(
+            &self,
+            filter: &#filter,
+            page: crate::PageRequest<#sort>,
+        ) -> impl ::futures_core::Stream<
+            Item = ::std::result::Result<#record<crate::Partial>, crate::Error>,
+        > + ::std::marker::Send + '_ {
+            self.client.search_all(&SEARCH, filter.query(), page)
+        }
+    }
+}
+
+fn get_many(entity: &Entity) -> TokenStream {
+    let record = format_ident!("{}", entity.name);
+    let method_doc = doc(&format!(
+        "`GET {}/?id=[..]`: the {} records with these Ids, in one request.\n\n\
+         The API answers partial records (collection properties left out), so they are \
+         [`Partial`](crate::Partial) and cannot become an update request. Ids with no record \
+         are left out of the answer; no Ids answer an empty list without a request.",
+        entity.path, entity.name
+    ));
+    quote! {
+        #method_doc
+        pub async fn get_many(
+            &self,
+            ids: &[i64],
+        ) -> ::std::result::Result<::std::vec::Vec<#record<crate::Partial>>, crate::Error> {
+            self.client.get_many(&GET_MANY, ids).await
+        }
+    }
+}
+
+/// `commands` (what can be run) and `run_command`.
+fn commands(entity: &Entity) -> TokenStream {
+    let list_doc = doc(&format!(
+        "`GET {}/commands`: the commands that can be run on {} records, with the parameters \
+         each needs.",
+        entity.path, entity.name
+    ));
+    let run_doc = doc(&format!(
+        "`POST {}/runcommand`: runs the command `key` on the {} records with these Ids.\n\n\
+         `parameters` are those the command lists (see [`commands`](Self::commands)). A \
+         command is never sent twice: after a failure that may have reached the server, it is \
+         not retried.",
+        entity.path, entity.name
+    ));
+    quote! {
+        #list_doc
+        pub async fn commands(
+            &self,
+        ) -> ::std::result::Result<::std::vec::Vec<crate::Command>, crate::Error> {
+            self.client.commands(&COMMANDS).await
+        }
+
+        #run_doc
+        pub async fn run_command(
+            &self,
+            key: &str,
+            ids: &[i64],
+            parameters: &[crate::CommandParameter],
+        ) -> ::std::result::Result<crate::CommandOutcome, crate::Error> {
+            self.client.run_command(&RUN_COMMAND, key, ids, parameters).await
+        }
+    }
+}
+
 fn get_one(entity: &Entity) -> TokenStream {
     let record = format_ident!("{}", entity.name);
-    let endpoint = operation_endpoint(entity, "GET", "Get");
     let method_doc = doc(&format!(
         "`GET {}/{{id}}`: the {} record with this Id, with every property.\n\n\
          [`Error::NotFound`](crate::Error::NotFound) when there is none.",
@@ -82,7 +190,6 @@ fn get_one(entity: &Entity) -> TokenStream {
     quote! {
         #method_doc
         pub async fn get(&self, id: i64) -> ::std::result::Result<#record, crate::Error> {
-            #endpoint
             let body = self.client.read(&GET, ::std::option::Option::Some(id), &[]).await?;
             GET.decode(200, &body)
         }
@@ -90,7 +197,6 @@ fn get_one(entity: &Entity) -> TokenStream {
 }
 
 fn delete_one(entity: &Entity) -> TokenStream {
-    let endpoint = operation_endpoint(entity, "DELETE", "Delete");
     let method_doc = doc(&format!(
         "`DELETE {}/{{id}}`: deletes the {} record with this Id and answers its `Id`.",
         entity.path, entity.name
@@ -98,7 +204,6 @@ fn delete_one(entity: &Entity) -> TokenStream {
     quote! {
         #method_doc
         pub async fn delete(&self, id: i64) -> ::std::result::Result<crate::WriteOutcome, crate::Error> {
-            #endpoint
             self.client.delete(&DELETE, id).await
         }
     }
@@ -131,11 +236,20 @@ fn update_with(entity: &Entity) -> TokenStream {
 }
 
 fn endpoint_name(write: Write) -> proc_macro2::Ident {
-    format_ident!("{}", write.title().to_uppercase())
+    format_ident!("{}", endpoint_names(write.operation())[0].0)
 }
 
-fn endpoint(entity: &Entity, write: Write) -> TokenStream {
-    operation_endpoint(entity, &write.title().to_uppercase(), write.title())
+/// The constants an operation's methods use, and the runtime `Operation` of each.
+fn endpoint_names(operation: Operation) -> &'static [(&'static str, &'static str)] {
+    match operation {
+        Operation::Search => &[("SEARCH", "Search")],
+        Operation::Get => &[("GET", "Get")],
+        Operation::GetMany => &[("GET_MANY", "GetMany")],
+        Operation::Create => &[("CREATE", "Create")],
+        Operation::Update => &[("UPDATE", "Update")],
+        Operation::Delete => &[("DELETE", "Delete")],
+        Operation::Commands => &[("COMMANDS", "Commands"), ("RUN_COMMAND", "RunCommand")],
+    }
 }
 
 fn method(entity: &Entity, write: Write) -> TokenStream {

@@ -4,17 +4,21 @@ mod client;
 mod enums;
 mod record;
 mod requests;
+mod search;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Entity, FieldType, Ir, Scalar, Write};
+use crate::ir::{Entity, FieldType, Ir, Operation, Scalar, Write};
 use crate::naming::ident;
 
 /// The items of one entity's module: its enums, request types, validators and client methods.
 pub(crate) fn entity(entity: &Entity) -> TokenStream {
     let enums = entity.enums.iter().map(enums::open_enum);
     let record = record::record(entity);
+    let searches = entity.operations.contains(&Operation::Search);
+    let filter = searches.then(|| search::filter(entity));
+    let sort = searches.then(|| search::sort(entity));
     let requests = entity
         .writes()
         .map(|write| requests::request(entity, write));
@@ -26,6 +30,8 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
     quote! {
         #(#enums)*
         #record
+        #filter
+        #sort
         #(#requests)*
         #from_record
         #client

@@ -10,10 +10,15 @@ use crate::naming::ident;
 pub(super) fn record(entity: &Entity) -> TokenStream {
     let name = format_ident!("{}", entity.name);
     let type_doc = doc(&format!(
-        "One {} record as the API returns it.\n\n{}\n\nRead leniently: properties this version does \
-         not know are ignored, enum values it does not list are kept, and every property the API \
-         may leave out or send as `null` is an `Option`.",
-        entity.name, entity.description
+        "One {name} record as the API returns it.\n\n{}\n\nRead leniently: properties this version \
+         does not know are ignored, enum values it does not list are kept, and every property the \
+         API may leave out or send as `null` is an `Option`.\n\n\
+         `K` says how complete the record is: [`{name}`] (that is, `{name}<`[`Full`](crate::Full)`>`) \
+         is a record fetched on its own, with every property; `{name}<`[`Partial`](crate::Partial)`>` \
+         comes from a search or a get-many, which leave collection properties out. Only a full \
+         record converts into an update request, since `PUT` replaces every property.",
+        entity.description,
+        name = entity.name,
     ));
     let base = BASE_FIELDS.iter().map(|base| {
         let field_name = ident(&crate::naming::field_name(base.wire_name));
@@ -61,9 +66,11 @@ pub(super) fn record(entity: &Entity) -> TokenStream {
             ::serde::Deserialize,
         )]
         #[non_exhaustive]
-        pub struct #name {
+        pub struct #name<K: crate::Completeness = crate::Full> {
             #(#base)*
             #(#fields)*
+            #[serde(skip)]
+            _completeness: ::std::marker::PhantomData<K>,
         }
     }
 }
@@ -160,8 +167,9 @@ pub(super) fn from_record(entity: &Entity) -> TokenStream {
     };
     let method_doc = doc(
         "A request that replaces the record with itself: every value of `record` is kept, so \
-         only what the caller changes afterwards changes on the server. Use a record fetched on \
-         its own, which carries every property.\n\n\
+         only what the caller changes afterwards changes on the server. It takes a full record, \
+         fetched on its own: a partial one (from a search or a get-many) lacks collection \
+         properties, which the update would clear.\n\n\
          Fails with every required property the record lacks, as `{PropertyName, Message}`.",
     );
     quote! {

@@ -4,8 +4,10 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_core::Stream;
 use reqwest::Method;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 use tracing::Instrument as _;
 use url::Url;
@@ -13,11 +15,15 @@ use url::Url;
 use super::auth::{
     Auth, Credential, DEFAULT_RENEWAL_MARGIN, PasswordGrant, PasswordSettings, TOKEN_PATH,
 };
+use super::command::{Command, CommandOutcome, CommandParameter, RunCommandBody};
 use super::endpoint::{Endpoint, Operation, WriteOutcome};
 use super::error::{Error, transport_summary};
 use super::limit::{Limiter, RateLimit};
+use super::page::Page;
 use super::retry::{RetryPolicy, backoff, random, retry_after};
+use super::search::{DirectionEncoding, PageRequest, SortKey};
 use super::secret::Secret;
+use super::validation::Violations;
 
 /// The Nexudus host used when no base URL is configured.
 const DEFAULT_BASE_URL: &str = "https://spaces.nexudus.com";
@@ -41,6 +47,7 @@ struct Shared {
     auth: Auth,
     policy: RetryPolicy,
     limiter: Limiter,
+    direction_encoding: DirectionEncoding,
 }
 
 impl Client {
@@ -90,6 +97,16 @@ impl Client {
         id: Option<i64>,
         query: &[(String, String)],
     ) -> Result<Vec<u8>, Error> {
+        Ok(self.read_answer(endpoint, id, query).await?.body)
+    }
+
+    /// [`read`](Self::read), keeping the status for [`Endpoint::decode`] to report.
+    async fn read_answer(
+        &self,
+        endpoint: &Endpoint,
+        id: Option<i64>,
+        query: &[(String, String)],
+    ) -> Result<Answer, Error> {
         let suffix = match endpoint.operation {
             Operation::Commands => Some("commands"),
             Operation::GetMany => Some(""),
@@ -102,10 +119,118 @@ impl Client {
         }
         let answer = self.execute(endpoint, url, None).await?;
         if (200..300).contains(&answer.status) {
-            Ok(answer.body)
+            Ok(answer)
         } else {
             Err(endpoint.status_error(answer.status, &answer.body))
         }
+    }
+
+    /// Fetches one page of search results: `GET {path}?{filters}&page=..&size=..`, then
+    /// `&orderBy=..&dir=..` when `page` is sorted, with `dir` written in the client's
+    /// [`DirectionEncoding`].
+    ///
+    /// `filters` are the pairs of a [`Query`](super::Query), sent first and in order. A page or
+    /// size of 0 is refused with a client-side [`Error::Validation`] and nothing is sent.
+    #[allow(dead_code, reason = "called by generated entity code")]
+    pub(crate) async fn search<T: DeserializeOwned, S: SortKey>(
+        &self,
+        endpoint: &Endpoint,
+        filters: Vec<(String, String)>,
+        page: &PageRequest<S>,
+    ) -> Result<Page<T>, Error> {
+        self.search_page(endpoint, filters, page).await
+    }
+
+    /// Every record of every page of a search, one at a time, from `page`'s page number on,
+    /// with its size and order.
+    ///
+    /// Pages are fetched lazily: nothing is sent until the stream is first polled, and the next
+    /// page only once the caller has taken every record of the current one. The stream goes on
+    /// while a page says `HasNextPage: true`. An error (a refused page or size too) is yielded
+    /// once, and then the stream ends.
+    ///
+    /// Generated code passes `&SEARCH`, a reference to a `const`, which is `'static`; the
+    /// stream keeps a copy of the endpoint.
+    #[allow(dead_code, reason = "called by generated entity code")]
+    pub(crate) fn search_all<'a, T, S>(
+        &'a self,
+        endpoint: &'a Endpoint,
+        filters: Vec<(String, String)>,
+        page: PageRequest<S>,
+    ) -> impl Stream<Item = Result<T, Error>> + Send + 'a
+    where
+        T: DeserializeOwned + Send + 'a,
+        S: SortKey + Send + Sync + 'a,
+    {
+        let state = SearchAll {
+            endpoint: *endpoint,
+            filters,
+            records: Vec::new().into_iter(),
+            next: Some(page),
+        };
+        futures_util::stream::unfold(Some(state), move |state| async move {
+            // `None` once an error has been yielded.
+            let mut state = state?;
+            loop {
+                if let Some(record) = state.records.next() {
+                    return Some((Ok(record), Some(state)));
+                }
+                let request = state.next.take()?;
+                let page = match self
+                    .search_page::<T, S>(&state.endpoint, state.filters.clone(), &request)
+                    .await
+                {
+                    Ok(page) => page,
+                    Err(error) => return Some((Err(error), None)),
+                };
+                // A page without records ends the search even if it claims a next one: were a
+                // server to say so for every page, following it would never end.
+                if page.has_next_page && !page.records.is_empty() {
+                    state.next = request.next_page();
+                }
+                state.records = page.records.into_iter();
+            }
+        })
+    }
+
+    /// One page of a search; [`search`](Self::search) and [`search_all`](Self::search_all)
+    /// share it.
+    async fn search_page<T: DeserializeOwned, S: SortKey>(
+        &self,
+        endpoint: &Endpoint,
+        mut query: Vec<(String, String)>,
+        page: &PageRequest<S>,
+    ) -> Result<Page<T>, Error> {
+        page.check(endpoint)?;
+        query.extend(page.query_pairs(self.shared.direction_encoding));
+        let answer = self.read_answer(endpoint, None, &query).await?;
+        endpoint.decode(answer.status, &answer.body)
+    }
+
+    /// Reads several records by their `Id`s in one request: `GET {path}/?id=[1,2,3]`, answered
+    /// with a JSON array of partial records. Ids with no record are simply missing from it.
+    /// No `ids` answer an empty list without sending anything.
+    #[allow(dead_code, reason = "called by generated entity code")]
+    pub(crate) async fn get_many<T: DeserializeOwned>(
+        &self,
+        endpoint: &Endpoint,
+        ids: &[i64],
+    ) -> Result<Vec<T>, Error> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let query = [("id".to_owned(), format!("[{list}]"))];
+        let answer = self.read_answer(endpoint, None, &query).await?;
+        endpoint.decode(answer.status, &answer.body)
+    }
+
+    /// Lists the commands an entity offers: `GET {path}/commands`, a JSON array of
+    /// [`Command`]. `endpoint` is the entity's [`Operation::Commands`] endpoint.
+    #[allow(dead_code, reason = "called by generated entity code")]
+    pub(crate) async fn commands(&self, endpoint: &Endpoint) -> Result<Vec<Command>, Error> {
+        let answer = self.read_answer(endpoint, None, &[]).await?;
+        endpoint.decode(answer.status, &answer.body)
     }
 
     /// Sends `DELETE {path}/{id}` and interprets the write envelope that comes back. When the
@@ -117,18 +242,34 @@ impl Client {
         endpoint.outcome(answer.status, &answer.body, Some(id))
     }
 
-    /// Sends `POST {path}/runcommand` with a JSON body (`{"Key", "Ids", "Parameters"}`) and
-    /// interprets the write envelope that comes back. Never retried once it may have reached
-    /// the server.
+    /// Runs the command `key` on the records `ids`: `POST {path}/runcommand` with the JSON body
+    /// `{"Key", "Ids", "Parameters"}` (`Parameters` is `[]` when there are none), and interprets
+    /// the write envelope that comes back. Never retried once it may have reached the server.
+    ///
+    /// A blank `key` is refused with a client-side [`Error::Validation`] and nothing is sent.
+    /// `ids` may be empty: some commands need no records. `WasSuccessful: false` or a 400 with
+    /// the envelope is a server-side [`Error::Validation`], as for writes.
     #[allow(dead_code, reason = "called by generated entity code")]
     pub(crate) async fn run_command(
         &self,
         endpoint: &Endpoint,
-        body: Vec<u8>,
-    ) -> Result<WriteOutcome, Error> {
+        key: &str,
+        ids: &[i64],
+        parameters: &[CommandParameter],
+    ) -> Result<CommandOutcome, Error> {
+        let mut violations = Violations::new(endpoint.secret_properties);
+        violations.not_blank("Key", key);
+        violations
+            .finish()
+            .map_err(|errors| endpoint.rejected(errors))?;
+        let body = endpoint.encode(&RunCommandBody {
+            key,
+            ids,
+            parameters,
+        })?;
         let url = self.url(endpoint, ["runcommand"])?;
         let answer = self.execute(endpoint, url, Some(body)).await?;
-        endpoint.write_result(answer.status, &answer.body)
+        endpoint.command_outcome(answer.status, &answer.body)
     }
 
     /// `{base}{path}` followed by `segments`, each percent-encoded as one path segment.
@@ -315,6 +456,16 @@ impl Client {
     }
 }
 
+/// Where [`Client::search_all`] is between polls.
+struct SearchAll<T, S> {
+    endpoint: Endpoint,
+    filters: Vec<(String, String)>,
+    /// The records of the current page not yet yielded.
+    records: std::vec::IntoIter<T>,
+    /// The page to fetch once `records` is used up; `None` after the last page.
+    next: Option<PageRequest<S>>,
+}
+
 /// A response read to its end.
 struct Answer {
     status: u16,
@@ -379,6 +530,7 @@ pub struct ClientBuilder {
     user_agent: String,
     policy: RetryPolicy,
     rate_limit: RateLimit,
+    direction_encoding: DirectionEncoding,
 }
 
 impl Default for ClientBuilder {
@@ -395,6 +547,7 @@ impl Default for ClientBuilder {
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             policy: RetryPolicy::default(),
             rate_limit: RateLimit::nexudus_default(),
+            direction_encoding: DirectionEncoding::default(),
         }
     }
 }
@@ -511,6 +664,15 @@ impl ClientBuilder {
         self
     }
 
+    /// How the sort direction of a search is written in its `dir` parameter; default
+    /// [`DirectionEncoding::ZeroOne`] (`0` ascending, `1` descending), as the newest vendor
+    /// reference documents. Older documentation shows other encodings; switch to one of them
+    /// if a server sorts the wrong way round.
+    pub fn sort_direction_encoding(mut self, encoding: DirectionEncoding) -> Self {
+        self.direction_encoding = encoding;
+        self
+    }
+
     /// The `User-Agent` header; default `nexudus-rs/<version>`.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
@@ -552,6 +714,7 @@ impl ClientBuilder {
                 auth,
                 policy: self.policy,
                 limiter,
+                direction_encoding: self.direction_encoding,
             }),
         })
     }

@@ -819,41 +819,6 @@ async fn delete_sends_the_id_in_the_path_and_reads_the_write_envelope() {
 }
 
 #[tokio::test]
-async fn run_command_posts_the_body_and_is_not_retried_after_a_server_error() {
-    let command = br#"{"Key":"SEND_TEST","Ids":[1,2],"Parameters":[]}"#;
-    let server = server_answering(vec![created()]).await;
-    let client = build(builder_for(&server));
-    let outcome = client
-        .run_command(&RUN_COMMAND, command.to_vec())
-        .await
-        .expect("ran");
-    assert_eq!(outcome.id, 87654321);
-    let request = &requests(&server).await[0];
-    assert_eq!(request.method.as_str(), "POST");
-    assert_eq!(request.url.path(), "/api/crm/emailaccounts/runcommand");
-    assert_eq!(request.body, command);
-    assert_eq!(header(request, "content-type"), Some("application/json"));
-
-    let server = server_answering(vec![ResponseTemplate::new(502), created()]).await;
-    let error = build(builder_for(&server))
-        .run_command(&RUN_COMMAND, command.to_vec())
-        .await
-        .expect_err("502");
-    assert!(
-        matches!(
-            &error,
-            Error::ServerError {
-                status: 502,
-                operation: Operation::RunCommand,
-                ..
-            }
-        ),
-        "{error:?}"
-    );
-    assert_eq!(requests(&server).await.len(), 1);
-}
-
-#[tokio::test]
 async fn each_request_is_one_span_with_the_call_and_never_a_secret() {
     const PASSWORD: &str = "pa55-never-traced";
     const FILTER: &str = "private.person@example.com";
@@ -968,5 +933,6 @@ fn reads_deletes_and_commands_are_send() {
     );
     assert_send(client.read(&SEARCH, None, &[]));
     assert_send(client.delete(&DELETE, 1));
-    assert_send(client.run_command(&RUN_COMMAND, Vec::new()));
+    assert_send(client.commands(&COMMANDS));
+    assert_send(client.run_command(&RUN_COMMAND, "KEY", &[], &[]));
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
+use super::command::CommandOutcome;
 use super::error::{Error, ValidationOrigin};
 use super::validation::{ValidationErrors, redact_secrets};
 
@@ -146,30 +147,51 @@ impl Endpoint {
         body: &[u8],
         known_id: Option<i64>,
     ) -> Result<WriteOutcome, Error> {
+        let envelope = self.successful_envelope(status, body)?;
+        let Some(id) = envelope.id().or(known_id) else {
+            let source = serde::de::Error::custom("the response has no `Value.Id`");
+            return Err(self.decode_error(status, body, source));
+        };
+        Ok(WriteOutcome {
+            id,
+            updated_on: envelope.updated_on(),
+            message: envelope.message,
+            updated_by: envelope.updated_by,
+        })
+    }
+
+    /// Turns the status and body of a `runcommand` response into its result. Unlike a write,
+    /// success needs no `Value.Id`: commands answer `"Value": {}` as often as `{"Id": n}`.
+    pub(crate) fn command_outcome(
+        &self,
+        status: u16,
+        body: &[u8],
+    ) -> Result<CommandOutcome, Error> {
+        let envelope = self.successful_envelope(status, body)?;
+        Ok(CommandOutcome {
+            updated_on: envelope.updated_on(),
+            message: envelope.message,
+            value: envelope.value,
+            updated_by: envelope.updated_by,
+        })
+    }
+
+    /// The envelope of a write or command response that succeeded. `WasSuccessful: false`, and
+    /// a 400 that carries a message or errors, are [`Error::Validation`] from the server; a
+    /// success status without `WasSuccessful` is [`Error::Decode`]; any other status is
+    /// [`status_error`](Self::status_error).
+    fn successful_envelope(&self, status: u16, body: &[u8]) -> Result<WriteEnvelope, Error> {
         if (200..300).contains(&status) {
             let envelope: WriteEnvelope = serde_json::from_slice(body)
                 .map_err(|source| self.decode_error(status, body, source))?;
-            match envelope.was_successful {
-                Some(true) => {}
-                Some(false) => return Err(self.server_rejected(envelope)),
+            return match envelope.was_successful {
+                Some(true) => Ok(envelope),
+                Some(false) => Err(self.server_rejected(envelope)),
                 None => {
                     let source = serde::de::Error::missing_field("WasSuccessful");
-                    return Err(self.decode_error(status, body, source));
+                    Err(self.decode_error(status, body, source))
                 }
-            }
-            let Some(id) = envelope.id().or(known_id) else {
-                let source = serde::de::Error::custom("the response has no `Value.Id`");
-                return Err(self.decode_error(status, body, source));
             };
-            return Ok(WriteOutcome {
-                id,
-                message: envelope.message,
-                updated_on: envelope
-                    .updated_on
-                    .as_deref()
-                    .and_then(super::datetime::parse),
-                updated_by: envelope.updated_by,
-            });
         }
         if status == 400 {
             if let Ok(envelope) = serde_json::from_slice::<WriteEnvelope>(body) {
@@ -248,7 +270,7 @@ impl Endpoint {
     }
 }
 
-/// The answer to create, update, delete and commands. Only `WasSuccessful` decides the outcome;
+/// The answer to create, update, delete and runcommand. Only `WasSuccessful` decides the outcome;
 /// everything else is optional and unknown fields are ignored.
 #[derive(Deserialize)]
 struct WriteEnvelope {
@@ -274,6 +296,11 @@ impl WriteEnvelope {
             serde_json::Value::String(text) => text.parse().ok(),
             _ => None,
         }
+    }
+
+    /// `UpdatedOn` as a date-time; `None` when missing or unreadable.
+    fn updated_on(&self) -> Option<DateTime<Utc>> {
+        self.updated_on.as_deref().and_then(super::datetime::parse)
     }
 }
 

@@ -4,26 +4,40 @@ mod auth;
 mod client;
 #[cfg(test)]
 mod client_tests;
+mod command;
+#[cfg(test)]
+mod command_tests;
 pub(crate) mod datetime;
 mod endpoint;
 mod error;
 mod limit;
 mod open_enum;
 mod page;
+mod record;
 mod retry;
+mod search;
+#[cfg(test)]
+mod search_tests;
 mod secret;
 mod validation;
 
 pub use client::{Client, ClientBuilder};
+pub use command::{Command, CommandOutcome, CommandParameter, CommandParameterInfo};
 pub use endpoint::{Operation, WriteOutcome};
 pub use error::{Error, ValidationOrigin};
 pub use limit::RateLimit;
 pub use open_enum::UnknownValue;
 pub use page::Page;
+pub use record::{Completeness, Full, Partial};
+pub use search::{DirectionEncoding, PageRequest, SortDirection, SortKey};
 pub use secret::Secret;
 pub use validation::{ValidationError, ValidationErrors};
 
 // Generated entity code reaches these as `crate::runtime::...`; a schema folder that uses none
 // of them (no write operations) would otherwise warn.
 #[allow(unused_imports, reason = "used by generated entity code")]
-pub(crate) use {endpoint::Endpoint, validation::Violations};
+pub(crate) use {
+    endpoint::Endpoint,
+    search::{Query, QueryValue},
+    validation::Violations,
+};
