@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Measures what BENCHMARKS.md reports: generation time, lines generated, and SDK build times.
+# Measures what BENCHMARKS.md reports: generation time, lines generated, SDK build times, and what
+# one SDK request costs on top of a bare reqwest call.
 # Needs hyperfine (Debian package `hyperfine`). Takes a few minutes: it builds the SDK from clean.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,5 +47,20 @@ hyperfine --style basic --warmup 2 --runs 10 --export-json "$out/touched.json" \
   "env CARGO_TARGET_DIR=$bench_target cargo build -p nexudus --quiet" >/dev/null
 medians "$out/noop.json"
 medians "$out/touched.json"
+
+echo "== request overhead against bare reqwest (criterion, about a minute)"
+cargo bench -p nexudus-tests --bench overhead --quiet -- --quiet
+# Criterion's middle estimate (slope) and median per call, and SDK/baseline of each group.
+python3 - "${CARGO_TARGET_DIR:-target}/criterion" <<'PY2'
+import json, sys
+def est(group, name):
+    data = json.load(open(f"{sys.argv[1]}/{group}/{name}/new/estimates.json"))
+    middle = data["slope"] or data["mean"]  # criterion reports the slope when it has one
+    return middle["point_estimate"] / 1000, data["median"]["point_estimate"] / 1000
+for group in ["get_one", "create", "get_one_1worker", "create_1worker"]:
+    (base, base_median), (sdk, sdk_median) = est(group, "baseline"), est(group, "sdk")
+    print(f"{group:16} baseline {base:7.2f} us (median {base_median:7.2f})  sdk {sdk:7.2f} us "
+          f"(median {sdk_median:7.2f})  x{sdk / base:5.3f}  {sdk - base:+6.2f} us")
+PY2
 rm -rf "$out"
 echo "timings report: $(ls -t "$bench_target"/cargo-timings/cargo-timing-*.html | head -1)"
