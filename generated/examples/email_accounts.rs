@@ -14,6 +14,7 @@ use std::env;
 use futures_util::TryStreamExt as _;
 use nexudus::crm::email_account::{
     EmailAccountCreate, EmailAccountCreateRequired, EmailAccountFilter, EmailAccountSort,
+    EmailServerType, MessageDeletionPolicy,
 };
 use nexudus::{Client, Error, PageRequest, SortDirection};
 
@@ -43,7 +44,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         outgoing_server_port: 587,
         outgoing_server_username: "desk".into(),
     })
-    .incoming_server_ssl(true);
+    .incoming_server_ssl(true)
+    // Optional on create but required on update: set them now so later updates need nothing.
+    .incoming_server_type(EmailServerType::Imap)
+    .delete_message_settings(MessageDeletionPolicy::DontDelete);
     let created = accounts.create(&request).await?;
     println!("created EmailAccount {}", created.id);
 
