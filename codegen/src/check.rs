@@ -182,8 +182,13 @@ impl Checker<'_> {
         let words = naming::words(entity);
         let (last, leading) = words.split_last()?;
         let prefix = leading.concat();
+        // `Country` -> `countries`: a final `y` may become `ies`.
+        let y_plural = last
+            .strip_suffix('y')
+            .map(|stem| format!("{stem}ies"))
+            .unwrap_or_else(|| last.clone());
         let plural_last = plural.strip_prefix(prefix.as_str()).filter(|rest| {
-            rest.starts_with(last.as_str())
+            (rest.starts_with(last.as_str()) || rest.starts_with(y_plural.as_str()))
                 && rest
                     .chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())

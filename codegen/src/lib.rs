@@ -14,6 +14,7 @@
 mod check;
 mod diagnostics;
 mod emit;
+mod import;
 mod ir;
 mod load;
 mod naming;
@@ -22,6 +23,7 @@ mod write;
 use std::path::Path;
 
 pub use diagnostics::Diagnostics;
+pub use import::{ImportReport, import};
 pub use write::{GeneratedFile, Output};
 
 /// Generates the SDK code for `input`: a schema file or a folder of `*.yaml` schema files.

@@ -16,6 +16,9 @@ pub(crate) struct RawEntity {
     pub(crate) operations: Vec<Spanned<String>>,
     pub(crate) enums: Vec<RawEnum>,
     pub(crate) fields: Vec<RawField>,
+    /// Free text for reviewers, not generated; kept so that a re-import preserves it.
+    pub(crate) notes: Option<String>,
+    pub(crate) sources: Vec<String>,
 }
 
 /// An entry of `enums:`.
@@ -168,6 +171,8 @@ fn load_text(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> Option<
         operations: Vec::new(),
         enums: Vec::new(),
         fields: Vec::new(),
+        notes: None,
+        sources: Vec::new(),
     };
     for (key, value) in mapping.iter() {
         match key.as_str() {
@@ -177,13 +182,8 @@ fn load_text(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> Option<
             "operations" => entity.operations = item(file, value, diagnostics).unwrap_or_default(),
             "enums" => entity.enums = items(file, value, "enums", diagnostics),
             "fields" => entity.fields = items(file, value, "fields", diagnostics),
-            // Free text for reviewers; read so that a wrong shape is still reported.
-            "notes" => {
-                let _ = item::<String>(file, value, diagnostics);
-            }
-            "sources" => {
-                let _ = item::<Vec<String>>(file, value, diagnostics);
-            }
+            "notes" => entity.notes = item(file, value, diagnostics),
+            "sources" => entity.sources = item(file, value, diagnostics).unwrap_or_default(),
             other => {
                 diagnostics.error(
                     Location::from_marker(file, key.span().start()),

@@ -30,6 +30,43 @@ enum Command {
         #[arg(long, short)]
         out: PathBuf,
     },
+    /// Writes schema files from Nexudus documentation, merged with the schemas already there.
+    Import {
+        /// Documentation files or folders: vendor entity reference pages (`*.md`) and create or
+        /// update pages (MDX source or rendered text).
+        #[arg(required = true)]
+        sources: Vec<PathBuf>,
+        /// The entity -> URL catalogue (`catalogue.md`), for paths the pages do not show.
+        #[arg(long)]
+        catalogue: Option<PathBuf>,
+        /// The schema folder to write into.
+        #[arg(long, short, default_value = "schema")]
+        out: PathBuf,
+    },
+}
+
+/// Runs an import and reports what it wrote; problems in the sources fail the run, after the
+/// rest has been imported.
+fn import(
+    sources: &[PathBuf],
+    catalogue: Option<&std::path::Path>,
+    out: &std::path::Path,
+) -> ExitCode {
+    let (report, problems) = nexudus_codegen::import(sources, catalogue, out);
+    if !problems.is_empty() {
+        eprintln!("{problems}");
+    }
+    println!(
+        "imported into {}: {} schema(s) written, {} unchanged",
+        out.display(),
+        report.written.len(),
+        report.unchanged.len()
+    );
+    if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 fn main() -> ExitCode {
@@ -37,6 +74,11 @@ fn main() -> ExitCode {
     let (schemas, out) = match cli.command {
         Command::Check { schemas } => (schemas, None),
         Command::Generate { schemas, out } => (schemas, Some(out)),
+        Command::Import {
+            sources,
+            catalogue,
+            out,
+        } => return import(&sources, catalogue.as_deref(), &out),
     };
     let started = std::time::Instant::now();
     let output = match nexudus_codegen::generate(&schemas) {

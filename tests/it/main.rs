@@ -5,6 +5,7 @@ mod client;
 mod codegen;
 mod diagnostics;
 mod extra_entity;
+mod import;
 mod records;
 mod search;
 mod seeds;

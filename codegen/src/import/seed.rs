@@ -1,0 +1,2223 @@
+//! Reads the documentation page of one create or update, as MDX source or rendered text, into facts.
+//!
+//! The two forms say the same things differently:
+//!
+//! - MDX source: `# Create EmailAccount`, `### Required Fields`, one
+//!   `<ParamField body="Name" type="string" required>description</ParamField>` per property, and
+//!   code examples in fences;
+//! - rendered text: `POST` then the path one segment a line (`/`, `api`, `/`, `crm`, ...), then per
+//!   property its name, its type and an optional `required` line, each on a line of its own, and
+//!   the description on the lines after.
+//!
+//! Both name the role an administrator needs (`EmailAccount-Create`), and newer pages list enum
+//! values before the body (`eBookingRepeatCycle — Repeats values` and a `| Value | Name |` table,
+//! or, once rendered, `ValueName` and one `1Daily` line per value with the title lost).
+//!
+//! Page types map to [`DocType`] as follows: `integer` is [`DocType::Integer`] (a page never says
+//! whether it is 32 or 64 bits, not even for ids; the merge settles it from the vendor reference),
+//! `number` is `Decimal`, `string` is `String` (dates too: pages type `LastCheckTime` as a string),
+//! `boolean` is `Bool`, `T[]` is a `List` of `T` (`integer[]` is how pages type id lists such as
+//! `Businesses`), `object[]` is `Children`, and a bare `array`, seen only on response fields, is
+//! read as `List(Integer)` with a remark, since Nexudus bodies carry no other kind of list. An
+//! `integer` whose description says `See eXxx enum above.` is `Enum(Some("eXxx"))`, and that
+//! sentence is left out of the description. Any other type word is a problem at its position.
+
+use std::collections::BTreeSet;
+
+use crate::diagnostics::{Diagnostics, FileId, Location};
+use crate::import::source::{
+    DocType, EntityFacts, EnumMember, EnumTable, Operation, Param, Sourced,
+};
+
+/// Where every documented request goes; the code examples' URLs start with it.
+const HOST: &str = "https://spaces.nexudus.com";
+
+/// The type words pages use, for the help of an unknown-type problem.
+const TYPE_WORDS: &str = "`integer`, `number`, `string`, `boolean`, `integer[]`, `number[]`, \
+                          `string[]`, `boolean[]`, `object[]` or `array`";
+
+/// Rendered lines that end the request body: the headings of the sections after it.
+const RENDERED_BODY_END: &[&str] = &[
+    "Code Examples",
+    "Response",
+    "Responses",
+    "Path Parameters",
+    "Query Parameters",
+    "Headers",
+    "Authorizations",
+];
+
+/// Rendered lines that end the introduction: the headings of the sections after it.
+const RENDERED_INTRO_END: &[&str] = &["Authentication", "Enums", "Request Body"];
+
+/// Lines the documentation site adds to every page, which say nothing about the entity.
+const BOILERPLATE: &[&str] = &[
+    "Skip to main content",
+    "Documentation Index",
+    "Fetch the complete documentation index",
+    "Use this file to discover all available pages",
+];
+
+/// Reads one documentation page of a create (`POST`) or an update (`PUT`) of an entity.
+///
+/// The page is MDX source when it has a `<ParamField` tag and rendered text otherwise; `source` is
+/// how the schema names it, kept in [`EntityFacts::source`]. The facts hold the page's own
+/// operation only, and its body in `create` or `update`. Every problem goes to `diagnostics` at its
+/// line and column, and the rest of the page is still read; the answer is `None` only when the page
+/// does not say which entity and which operation it documents, or documents another operation.
+pub(crate) fn read_page(
+    file: FileId,
+    source: &str,
+    text: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<EntityFacts> {
+    let form = if text.contains("<ParamField") {
+        Form::Mdx
+    } else {
+        Form::Rendered
+    };
+    let mut page = Page::new(file, form, text, diagnostics);
+    let (operation, entity) = page.identify()?;
+    let path = page.path();
+    let description = page.introduction(&entity);
+    let mut body = match form {
+        Form::Mdx => page.mdx_body(),
+        Form::Rendered => page.rendered_body(),
+    };
+    let tables = page.enum_tables();
+    let enums = page.name_tables(tables, body.as_mut());
+    let params = body.map(|body| body.params);
+    // Remarks come from several passes; a reviewer reads them in page order.
+    page.remarks.sort_by_key(|remark| remark.at);
+    let (create, update) = if operation.value == Operation::Create {
+        (params, None)
+    } else {
+        (None, params)
+    };
+    Some(EntityFacts {
+        source: source.to_owned(),
+        entity,
+        path,
+        operations: vec![operation],
+        description,
+        create,
+        update,
+        enums,
+        remarks: page.remarks,
+    })
+}
+
+/// The two forms a page comes in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Form {
+    /// The MDX source, with `<ParamField>` tags.
+    Mdx,
+    /// The text of the rendered page, one name, type or marker a line.
+    Rendered,
+}
+
+/// The list of the body a property is documented in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Section {
+    /// Under no "Required Fields" or "Optional Fields" heading: the marker alone decides.
+    Unlisted,
+    /// Under "Required Fields".
+    Required,
+    /// Under "Optional Fields".
+    Optional,
+}
+
+/// One page being read: its lines, where its code blocks are, and what it has said so far.
+struct Page<'a> {
+    /// The page's file, for locations.
+    file: FileId,
+    form: Form,
+    /// The page's lines, without their line breaks.
+    lines: Vec<&'a str>,
+    /// Whether each line belongs to a fenced code block (always false in rendered text).
+    fenced: Vec<bool>,
+    /// Where problems go.
+    diagnostics: &'a mut Diagnostics,
+    /// Prose and reading decisions for a reviewer, in page order.
+    remarks: Vec<Sourced<String>>,
+}
+
+/// A place where the page says which operation or entity it documents.
+struct Clue {
+    /// The operation the place names, if it names one.
+    operation: Option<Operation>,
+    /// The entity the place names, if it names one.
+    entity: Option<String>,
+    /// Where the place is.
+    at: Location,
+    /// What the place is, for a conflict's message: "title", "method", "role".
+    what: &'static str,
+}
+
+/// The request body as read, with what the enum tables are named from.
+#[derive(Default)]
+struct Body {
+    /// The properties, in page order.
+    params: Vec<Param>,
+    /// The enum every `See eXxx enum` names, in page order, repeats included.
+    references: Vec<String>,
+    /// Every `Defaults to eXxx.Member` of a description: (enum, member).
+    defaults: Vec<(String, String)>,
+}
+
+/// A property as the page writes it, before its type is mapped.
+struct RawParam {
+    /// The wire name, and where it is.
+    name: String,
+    name_at: Location,
+    /// The type as written (`integer`), and where it is.
+    type_word: String,
+    type_at: Location,
+    /// Whether the property itself is marked `required`.
+    marker: bool,
+    /// The list the property is under.
+    section: Section,
+    /// The description, enum reference included.
+    description: String,
+}
+
+/// An enum value table as the page lists it, before its name is settled.
+struct RawTable {
+    /// The enum's name when its title gives one (`eBookingRepeatCycle — Repeats values`).
+    name: Option<String>,
+    /// The property the title names (`Repeats`), if any.
+    property: Option<String>,
+    /// The rows, in page order.
+    values: Vec<EnumMember>,
+    /// The title, or the header when there is no title.
+    at: Location,
+}
+
+/// An opening `<ParamField ...>` tag.
+struct Tag {
+    /// The attributes, in the order written.
+    attributes: Vec<Attribute>,
+    /// The line the tag ends on and the byte just after its `>`.
+    end_line: usize,
+    end_byte: usize,
+    /// `<ParamField ... />`: no description follows.
+    self_closing: bool,
+}
+
+/// One attribute of a tag: `body="Name"`, or a bare flag such as `required`.
+struct Attribute {
+    /// The attribute's name: `body`, `type`, `required`.
+    name: String,
+    /// The unquoted value; `None` for a flag.
+    value: Option<String>,
+    /// Where the value starts (inside its quotes), or the name for a flag.
+    at: Location,
+}
+
+/// Why an opening tag could not be read.
+enum TagError {
+    /// No `>` before a blank line, another tag or the end of the page.
+    Unclosed,
+    /// Something that is not an attribute, at this place.
+    Unexpected(Location),
+}
+
+impl<'a> Page<'a> {
+    /// Splits `text` into lines and marks which belong to code blocks.
+    fn new(file: FileId, form: Form, text: &'a str, diagnostics: &'a mut Diagnostics) -> Self {
+        let lines: Vec<&str> = text.lines().collect();
+        let mut fenced = Vec::with_capacity(lines.len());
+        let mut inside = false;
+        for line in &lines {
+            let fence = form == Form::Mdx && line.trim_start().starts_with("```");
+            fenced.push(inside || fence);
+            inside ^= fence;
+        }
+        Self {
+            file,
+            form,
+            lines,
+            fenced,
+            diagnostics,
+            remarks: Vec::new(),
+        }
+    }
+
+    /// The location of byte `byte` of line `line` (both 0-based), as 1-based line and column.
+    fn at(&self, line: usize, byte: usize) -> Location {
+        let text = self.lines.get(line).copied().unwrap_or_default();
+        let column = text
+            .get(..byte)
+            .map_or(text.len(), |before| before.chars().count());
+        Location {
+            file: self.file,
+            line: line + 1,
+            column: column + 1,
+        }
+    }
+
+    /// The location of the first non-blank character of line `line`.
+    fn line_at(&self, line: usize) -> Location {
+        self.at(
+            line,
+            indent(self.lines.get(line).copied().unwrap_or_default()),
+        )
+    }
+
+    /// Keeps prose or a reading decision for a reviewer.
+    fn remark(&mut self, at: Location, value: String) {
+        self.remarks.push(Sourced { value, at });
+    }
+
+    /// Which operation of which entity the page documents, from its title, its method line and
+    /// the role it asks for; every place that disagrees with the first is a problem.
+    fn identify(&mut self) -> Option<(Sourced<Operation>, String)> {
+        let body_start = self
+            .lines
+            .iter()
+            .position(|line| is_body_heading(line))
+            .unwrap_or(self.lines.len());
+        let mut clues = Vec::new();
+        for index in 0..self.lines.len() {
+            let line = self.lines[index];
+            if self.fenced[index] {
+                continue;
+            }
+            let trimmed = line.trim();
+            // `# Create EmailAccount` in MDX, `Create EmailAccount` once rendered.
+            let byte = line.len() - line.trim_start().trim_start_matches('#').trim_start().len();
+            let title = (index < body_start)
+                .then(|| title_words(line[byte..].trim_end()))
+                .flatten();
+            if let Some((operation, entity)) = title {
+                clues.push(Clue {
+                    operation: Some(operation),
+                    entity: Some(entity.to_owned()),
+                    at: self.at(index, byte),
+                    what: "title",
+                });
+            }
+            let next = self.lines.get(index + 1).map(|next| next.trim());
+            if self.form == Form::Rendered && is_method(trimmed) && next == Some("/") {
+                let operation = match trimmed {
+                    "POST" => Operation::Create,
+                    "PUT" => Operation::Update,
+                    other => return self.not_a_write(index, indent(line), other),
+                };
+                clues.push(Clue {
+                    operation: Some(operation),
+                    entity: None,
+                    at: self.line_at(index),
+                    what: "method",
+                });
+            }
+            if let Some((entity, suffix, byte)) = role(line) {
+                let operation = match suffix {
+                    "Create" => Operation::Create,
+                    "Edit" | "Update" => Operation::Update,
+                    "List" | "Read" | "Delete" => {
+                        return self.not_a_write(index, byte, &format!("{entity}-{suffix}"));
+                    }
+                    _ => continue,
+                };
+                clues.push(Clue {
+                    operation: Some(operation),
+                    entity: Some(entity.to_owned()),
+                    at: self.at(index, byte),
+                    what: "role",
+                });
+            }
+        }
+        self.settle(&clues)
+    }
+
+    /// Reports a page of another operation; there is nothing to read from it.
+    fn not_a_write<T>(&mut self, line: usize, byte: usize, what: &str) -> Option<T> {
+        let at = self.at(line, byte);
+        self.diagnostics.error(
+            at,
+            format!("this page documents `{what}`, not a create or an update"),
+            "only the page of a create (`POST`) or an update (`PUT`) describes a request body",
+        );
+        None
+    }
+
+    /// The operation and entity the first clues give, after reporting every clue that disagrees.
+    fn settle(&mut self, clues: &[Clue]) -> Option<(Sourced<Operation>, String)> {
+        let help = "a page names its operation and entity in its title (`# Create EmailAccount`), \
+                    its method line (`POST`) and the role it needs (`EmailAccount-Create`)";
+        let operation = clues.iter().find_map(|clue| Some((clue.operation?, clue)));
+        let entity = clues
+            .iter()
+            .find_map(|clue| Some((clue.entity.as_deref()?, clue)));
+        let (Some((operation, first_op)), Some((entity, first_entity))) = (operation, entity)
+        else {
+            self.diagnostics.error(
+                Location::file_start(self.file),
+                "the page does not say which create or update it documents",
+                help,
+            );
+            return None;
+        };
+        for clue in clues {
+            if let Some(other) = clue.operation.filter(|other| *other != operation) {
+                self.diagnostics.error(
+                    clue.at,
+                    format!(
+                        "the page's {} makes it {}, but its {} makes it {}",
+                        clue.what,
+                        describe(other),
+                        first_op.what,
+                        describe(operation)
+                    ),
+                    help,
+                );
+                self.diagnostics
+                    .also(first_op.at, format!("the {}", first_op.what));
+            }
+            if let Some(other) = clue.entity.as_deref().filter(|other| *other != entity) {
+                self.diagnostics.error(
+                    clue.at,
+                    format!(
+                        "the page's {} names the entity `{other}`, but its {} names `{entity}`",
+                        clue.what, first_entity.what
+                    ),
+                    help,
+                );
+                self.diagnostics
+                    .also(first_entity.at, format!("the {}", first_entity.what));
+            }
+        }
+        let at = first_op.at;
+        Some((
+            Sourced {
+                value: operation,
+                at,
+            },
+            entity.to_owned(),
+        ))
+    }
+
+    /// The collection path: the rendered path lines, else the code example's URL; a problem when
+    /// both are there and differ.
+    fn path(&mut self) -> Option<Sourced<String>> {
+        let from_lines = match self.form {
+            Form::Mdx => None,
+            Form::Rendered => self.method_path(),
+        };
+        let from_url = self.example_path();
+        if let (Some(lines), Some(url)) = (&from_lines, &from_url) {
+            if lines.value != url.value {
+                self.diagnostics.error(
+                    url.at,
+                    format!(
+                        "the code example sends to `{}`, but the page's path is `{}`",
+                        url.value, lines.value
+                    ),
+                    "one of the two is a documentation mistake; check which the API answers on",
+                );
+                self.diagnostics.also(lines.at, "the page's path");
+            }
+        }
+        from_lines.or(from_url)
+    }
+
+    /// The path that follows the rendered method line: `/`, `api`, `/`, `crm`, ... one a line.
+    fn method_path(&self) -> Option<Sourced<String>> {
+        let method = self.lines.iter().enumerate().position(|(index, line)| {
+            is_method(line.trim()) && self.lines.get(index + 1).map(|next| next.trim()) == Some("/")
+        })?;
+        let mut path = String::new();
+        for line in &self.lines[method + 1..] {
+            let part = line.trim();
+            if part != "/" && !is_path_segment(part) {
+                break;
+            }
+            path.push_str(part);
+        }
+        let path = path.trim_end_matches('/').to_owned();
+        Some(Sourced {
+            value: path,
+            at: self.line_at(method + 1),
+        })
+    }
+
+    /// The path of the first `https://spaces.nexudus.com/api/...` URL, which the code examples use.
+    fn example_path(&self) -> Option<Sourced<String>> {
+        self.lines.iter().enumerate().find_map(|(index, line)| {
+            let start = line.find(HOST)?;
+            let rest = &line[start + HOST.len()..];
+            let end = rest
+                .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '\\' | '`' | ')'))
+                .unwrap_or(rest.len());
+            let url = &rest[..end];
+            let path = url.split('?').next().unwrap_or(url).trim_end_matches('/');
+            path.starts_with("/api/").then(|| Sourced {
+                value: path.to_owned(),
+                at: self.at(index, start),
+            })
+        })
+    }
+
+    /// The entity's description: the first paragraph of the introduction that starts "A {entity}"
+    /// or "An {entity}". The paragraphs after it become remarks; those before it are about the
+    /// operation ("Updates an existing EmailAccount record.") and are left out.
+    fn introduction(&mut self, entity: &str) -> Option<Sourced<String>> {
+        let mut paragraphs: Vec<(usize, Vec<&str>)> = Vec::new();
+        let mut open = false;
+        for index in 0..self.lines.len() {
+            let trimmed = self.lines[index].trim();
+            let ends = match self.form {
+                Form::Mdx => trimmed.starts_with("## ") && !self.fenced[index],
+                Form::Rendered => RENDERED_INTRO_END.contains(&trimmed),
+            };
+            if ends {
+                break;
+            }
+            let skipped = self.fenced[index]
+                || trimmed.is_empty()
+                || trimmed.starts_with(['>', '#', '<'])
+                || BOILERPLATE.iter().any(|words| trimmed.starts_with(words));
+            if skipped {
+                open = false;
+                continue;
+            }
+            // Rendered text puts a paragraph on one line, glued to the lines around it.
+            match paragraphs.last_mut() {
+                Some((_, lines)) if open && self.form == Form::Mdx => lines.push(trimmed),
+                _ => paragraphs.push((index, vec![trimmed])),
+            }
+            open = true;
+        }
+        let starts = [format!("A {entity} "), format!("An {entity} ")];
+        let first = paragraphs.iter().position(|(_, lines)| {
+            starts
+                .iter()
+                .any(|start| lines.first().is_some_and(|line| line.starts_with(start)))
+        })?;
+        let mut texts = paragraphs
+            .drain(first..)
+            .map(|(index, lines)| (self.line_at(index), lines.join(" ")));
+        let description = texts.next().map(|(at, value)| Sourced { value, at });
+        let rest: Vec<_> = texts.collect();
+        for (at, value) in rest {
+            self.remark(at, value);
+        }
+        description
+    }
+
+    /// The `<ParamField body=...>` tags of an MDX page, under "Required Fields" or "Optional
+    /// Fields"; `None`, and a problem, when the page has no request body.
+    fn mdx_body(&mut self) -> Option<Body> {
+        let mut body = Body::default();
+        let mut section = Section::Unlisted;
+        let mut saw_heading = false;
+        let mut index = 0;
+        while index < self.lines.len() {
+            let line = self.lines[index];
+            let trimmed = line.trim_start();
+            if self.fenced[index] {
+                index += 1;
+                continue;
+            }
+            if let Some((level, title)) = heading(trimmed) {
+                section = match title {
+                    "Required Fields" => Section::Required,
+                    "Optional Fields" => Section::Optional,
+                    _ => Section::Unlisted,
+                };
+                if level <= 2 && title == "Request Body" {
+                    saw_heading = true;
+                }
+                index += 1;
+                continue;
+            }
+            if is_param_field(trimmed) {
+                index = self.mdx_param(index, indent(line), section, &mut body);
+                continue;
+            }
+            index += 1;
+        }
+        if !saw_heading && body.params.is_empty() {
+            self.no_body("`## Request Body` with `<ParamField body=...>` tags");
+            return None;
+        }
+        Some(body)
+    }
+
+    /// Reads the `<ParamField` at byte `start` of line `index`; answers the line to go on from.
+    fn mdx_param(
+        &mut self,
+        index: usize,
+        start: usize,
+        section: Section,
+        body: &mut Body,
+    ) -> usize {
+        let tag_at = self.at(index, start);
+        let tag = match self.tag(index, start + "<ParamField".len()) {
+            Ok(tag) => tag,
+            Err(TagError::Unclosed) => {
+                self.diagnostics.error(
+                    tag_at,
+                    "this `<ParamField` tag is never closed",
+                    "end the tag with `>` after its attributes, e.g. \
+                     `<ParamField body=\"Name\" type=\"string\" required>`",
+                );
+                return index + 1;
+            }
+            Err(TagError::Unexpected(at)) => {
+                self.diagnostics.error(
+                    at,
+                    "expected an attribute of `<ParamField`",
+                    "attributes are `name=\"value\"` or a bare flag such as `required`",
+                );
+                return index + 1;
+            }
+        };
+        let (description, next, closed) = self.content(&tag);
+        let attribute = |name: &str| tag.attributes.iter().find(|a| a.name == name);
+        if let Some(other) = ["query", "path", "header"].into_iter().find_map(attribute) {
+            let value = other.value.clone().unwrap_or_default();
+            let at = other.at;
+            let remark = format!(
+                "The page documents the {} parameter `{value}`, which is not part of the body.",
+                other.name
+            );
+            self.remark(at, remark);
+            return next;
+        }
+        let Some((name, name_at)) = attribute("body")
+            .and_then(|body| Some((body.value.clone()?, body.at)))
+            .filter(|(name, _)| is_identifier(name))
+        else {
+            self.diagnostics.error(
+                tag_at,
+                "this `<ParamField` names no body property",
+                "give the property's exact wire name as `body=\"Name\"`",
+            );
+            return next;
+        };
+        if !closed {
+            self.diagnostics.error(
+                tag_at,
+                format!("the `<ParamField>` of `{name}` is never closed"),
+                "end its description with `</ParamField>`",
+            );
+        }
+        let Some((type_word, type_at)) =
+            attribute("type").and_then(|ty| Some((ty.value.clone()?, ty.at)))
+        else {
+            self.diagnostics.error(
+                tag_at,
+                format!("the `<ParamField>` of `{name}` has no type"),
+                format!("add `type=\"...\"`, one of {TYPE_WORDS}"),
+            );
+            return next;
+        };
+        let marker = attribute("required").is_some_and(|required| {
+            !matches!(required.value.as_deref(), Some("false" | "{false}"))
+        });
+        self.add_param(
+            body,
+            RawParam {
+                name,
+                name_at,
+                type_word,
+                type_at,
+                marker,
+                section,
+                description,
+            },
+        );
+        next
+    }
+
+    /// Reads the attributes of a tag from byte `byte` of line `line` up to its `>` or `/>`.
+    fn tag(&self, mut line: usize, mut byte: usize) -> Result<Tag, TagError> {
+        let mut attributes = Vec::new();
+        loop {
+            let Some(text) = self.lines.get(line).copied() else {
+                return Err(TagError::Unclosed);
+            };
+            let rest = text.get(byte..).unwrap_or_default();
+            let rest_trimmed = rest.trim_start();
+            byte += rest.len() - rest_trimmed.len();
+            let rest = rest_trimmed;
+            if rest.is_empty() {
+                line += 1;
+                byte = 0;
+                // A tag spans lines only while it goes on: a blank line or the end means no `>`.
+                if self
+                    .lines
+                    .get(line)
+                    .is_none_or(|next| next.trim().is_empty())
+                {
+                    return Err(TagError::Unclosed);
+                }
+                continue;
+            }
+            let self_closing = rest.starts_with("/>");
+            if self_closing || rest.starts_with('>') {
+                return Ok(Tag {
+                    attributes,
+                    end_line: line,
+                    end_byte: byte + if self_closing { 2 } else { 1 },
+                    self_closing,
+                });
+            }
+            if rest.starts_with('<') {
+                return Err(TagError::Unclosed);
+            }
+            let name_length = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+                .unwrap_or(rest.len());
+            if name_length == 0 {
+                return Err(TagError::Unexpected(self.at(line, byte)));
+            }
+            let name = rest[..name_length].to_owned();
+            let name_at = self.at(line, byte);
+            byte += name_length;
+            let after = &rest[name_length..];
+            let Some(value) = after.trim_start().strip_prefix('=') else {
+                attributes.push(Attribute {
+                    name,
+                    value: None,
+                    at: name_at,
+                });
+                continue;
+            };
+            let value_start = byte + (after.len() - value.len());
+            let skipped = value.len() - value.trim_start().len();
+            let value_start = value_start + skipped;
+            let value = value.trim_start();
+            let close = match value.chars().next() {
+                Some('"') => '"',
+                Some('\'') => '\'',
+                Some('{') => '}',
+                _ => return Err(TagError::Unexpected(self.at(line, value_start))),
+            };
+            let Some(length) = value[1..].find(close) else {
+                return Err(TagError::Unclosed);
+            };
+            let inner = &value[1..=length];
+            // `required={true}` and `type={"string"}` are JSX spellings of the same values.
+            let inner = inner.trim().trim_matches(['"', '\'']);
+            attributes.push(Attribute {
+                name,
+                value: Some(inner.to_owned()),
+                at: self.at(line, value_start + 1),
+            });
+            byte = value_start + length + 2;
+        }
+    }
+
+    /// The description between a tag and its `</ParamField>`, the line after it, and whether the
+    /// closing tag was found. Child properties (`<Expandable>`) and other tags are left out.
+    fn content(&self, tag: &Tag) -> (String, usize, bool) {
+        const CLOSE: &str = "</ParamField>";
+        if tag.self_closing {
+            return (String::new(), tag.end_line + 1, true);
+        }
+        let first = self.lines[tag.end_line]
+            .get(tag.end_byte..)
+            .unwrap_or_default();
+        if let Some(end) = first.find(CLOSE) {
+            return (first[..end].trim().to_owned(), tag.end_line + 1, true);
+        }
+        let mut parts = vec![first.trim()];
+        let mut depth = 0_usize;
+        let mut index = tag.end_line + 1;
+        let mut closed = false;
+        while let Some(line) = self.lines.get(index) {
+            let trimmed = line.trim();
+            if depth == 0 {
+                if let Some(end) = line.find(CLOSE) {
+                    parts.push(line[..end].trim());
+                    index += 1;
+                    closed = true;
+                    break;
+                }
+                let next_block = is_param_field(trimmed)
+                    || trimmed.starts_with(['#'])
+                    || trimmed.starts_with("```")
+                    || trimmed.starts_with("<CodeGroup")
+                    || trimmed.starts_with("<ResponseField");
+                if next_block {
+                    break;
+                }
+            }
+            if trimmed.starts_with("<Expandable") {
+                depth += 1;
+            } else if trimmed.starts_with("</Expandable") {
+                depth = depth.saturating_sub(1);
+            } else if depth == 0 && !trimmed.starts_with('<') {
+                parts.push(trimmed);
+            }
+            index += 1;
+        }
+        (join_words(&parts), index, closed)
+    }
+
+    /// The properties of a rendered page's "Request Body", up to the section after it; `None`,
+    /// and a problem, when the page has no such section.
+    fn rendered_body(&mut self) -> Option<Body> {
+        let Some(start) = self
+            .lines
+            .iter()
+            .position(|line| line.trim() == "Request Body")
+        else {
+            self.no_body("a `Request Body` section");
+            return None;
+        };
+        let mut body = Body::default();
+        let mut section = Section::Unlisted;
+        let mut index = start + 1;
+        while index < self.lines.len() {
+            let trimmed = self.lines[index].trim();
+            if ends_rendered_body(trimmed) {
+                break;
+            }
+            match trimmed {
+                "Required Fields" => section = Section::Required,
+                "Optional Fields" => section = Section::Optional,
+                _ if self.starts_rendered_param(index) => {
+                    index = self.rendered_param(index, section, &mut body);
+                    continue;
+                }
+                _ => {}
+            }
+            index += 1;
+        }
+        Some(body)
+    }
+
+    /// Whether line `index` is a property's name: a bare name followed by a type-shaped line.
+    fn starts_rendered_param(&self, index: usize) -> bool {
+        is_identifier(self.lines[index].trim())
+            && self
+                .lines
+                .get(index + 1)
+                .is_some_and(|next| is_type_shaped(next.trim()))
+    }
+
+    /// Reads the rendered property whose name is on line `index`; answers the line after it.
+    fn rendered_param(&mut self, index: usize, section: Section, body: &mut Body) -> usize {
+        let marker = self
+            .lines
+            .get(index + 2)
+            .is_some_and(|line| line.trim() == "required");
+        let mut next = index + if marker { 3 } else { 2 };
+        let mut parts = Vec::new();
+        while let Some(line) = self.lines.get(next) {
+            let trimmed = line.trim();
+            let ends = matches!(trimmed, "Required Fields" | "Optional Fields")
+                || ends_rendered_body(trimmed)
+                || self.starts_rendered_param(next);
+            if ends {
+                break;
+            }
+            parts.push(trimmed);
+            next += 1;
+        }
+        let raw = RawParam {
+            name: self.lines[index].trim().to_owned(),
+            name_at: self.line_at(index),
+            type_word: self.lines[index + 1].trim().to_owned(),
+            type_at: self.line_at(index + 1),
+            marker,
+            section,
+            description: join_words(&parts),
+        };
+        self.add_param(body, raw);
+        next
+    }
+
+    /// Reports a page without a request body; `expected` says where the body should be.
+    fn no_body(&mut self, expected: &str) {
+        self.diagnostics.error(
+            Location::file_start(self.file),
+            "the page documents no request body",
+            format!("a create or update page lists its body under {expected}"),
+        );
+    }
+
+    /// Maps a property's type, takes its enum reference out of its description, checks its
+    /// `required` marker against its section and its name against the others, and keeps it.
+    fn add_param(&mut self, body: &mut Body, raw: RawParam) {
+        let Some((mut ty, assumed)) = doc_type(&raw.type_word) else {
+            self.diagnostics.error(
+                raw.type_at,
+                format!("unknown type `{}` for `{}`", raw.type_word, raw.name),
+                format!("expected one of {TYPE_WORDS}"),
+            );
+            return;
+        };
+        if assumed {
+            let remark = format!(
+                "`{}` is typed `array` without its items; read as a list of integers.",
+                raw.name
+            );
+            self.remark(raw.type_at, remark);
+        }
+        let mut description = raw.description;
+        if let Some((rest, name, nullable)) = enum_reference(&description) {
+            description = rest;
+            ty = match with_enum(ty, &name) {
+                Ok(ty) => ty,
+                Err(ty) => {
+                    let remark = format!(
+                        "`{}` is typed `{}` but refers to enum `{name}`; kept as typed.",
+                        raw.name, raw.type_word
+                    );
+                    self.remark(raw.name_at, remark);
+                    ty
+                }
+            };
+            if nullable {
+                let remark = format!(
+                    "`{}` refers to `{name}?`, a nullable enum: it may be null.",
+                    raw.name
+                );
+                self.remark(raw.name_at, remark);
+            }
+            body.references.push(name);
+        }
+        if let Some(default) = enum_default(&description) {
+            body.defaults.push(default);
+        }
+        let listed = match raw.section {
+            Section::Required if !raw.marker => Some("listed under Required Fields but not marked"),
+            Section::Optional if raw.marker => Some("listed under Optional Fields but marked"),
+            _ => None,
+        };
+        if let Some(listed) = listed {
+            self.diagnostics.error(
+                raw.name_at,
+                format!("`{}` is {listed} `required`", raw.name),
+                "the page contradicts itself; its `required` marker is kept: check which the API \
+                 enforces",
+            );
+        }
+        if let Some(first) = body
+            .params
+            .iter()
+            .find(|param| param.wire_name.eq_ignore_ascii_case(&raw.name))
+        {
+            let first_at = first.at;
+            self.diagnostics.error(
+                raw.name_at,
+                format!("`{}` is documented twice", raw.name),
+                "Nexudus binds names ignoring case, so the body has one such property; \
+                 the first is kept",
+            );
+            self.diagnostics.also(first_at, "documented first here");
+            return;
+        }
+        body.params.push(Param {
+            wire_name: raw.name,
+            ty,
+            required: raw.marker,
+            description,
+            at: raw.name_at,
+        });
+    }
+
+    /// Every enum value table of the page, with the title before it when there is one.
+    fn enum_tables(&mut self) -> Vec<RawTable> {
+        let mut tables = Vec::new();
+        let mut title: Option<(Option<String>, Option<String>, Location)> = None;
+        let mut index = 0;
+        while index < self.lines.len() {
+            let line = self.lines[index];
+            let trimmed = line.trim();
+            if self.fenced[index] || trimmed.is_empty() {
+                index += 1;
+                continue;
+            }
+            if let Some((name, property)) = enum_title(trimmed) {
+                title = Some((name, property, self.line_at(index)));
+                index += 1;
+                continue;
+            }
+            if let Some((values, next)) = self.value_table(index) {
+                let (name, property, at) = title
+                    .take()
+                    .unwrap_or_else(|| (None, None, self.line_at(index)));
+                tables.push(RawTable {
+                    name,
+                    property,
+                    values,
+                    at,
+                });
+                index = next;
+                continue;
+            }
+            if !trimmed.starts_with('<') {
+                title = None;
+            }
+            index += 1;
+        }
+        tables
+    }
+
+    /// The value table whose header is line `index`, and the line after it: a Markdown table
+    /// `| Value | Name | Description |`, rendered `ValueName` lines (`1Daily`), or one flattened
+    /// line `Value Name 1 Daily 2 Weekly`.
+    fn value_table(&mut self, index: usize) -> Option<(Vec<EnumMember>, usize)> {
+        let line = self.lines[index];
+        let trimmed = line.trim();
+        let header = cells(line);
+        let is_pipe_header = trimmed.starts_with('|')
+            && header.len() >= 2
+            && header[0].1.eq_ignore_ascii_case("value")
+            && header[1].1.eq_ignore_ascii_case("name");
+        if is_pipe_header {
+            return Some(self.pipe_rows(index + 1));
+        }
+        if matches!(trimmed, "ValueName" | "Value Name" | "Value\tName") {
+            let mut values = Vec::new();
+            let mut next = index + 1;
+            while let Some(member) = self.lines.get(next).and_then(|line| glued_row(line.trim())) {
+                values.push(member);
+                next += 1;
+            }
+            return Some((values, next));
+        }
+        let words: Vec<&str> = trimmed
+            .strip_prefix("Value Name ")?
+            .split_whitespace()
+            .collect();
+        let values = words
+            .chunks(2)
+            .map(|pair| match pair {
+                [value, name] if is_identifier(name) => Some(EnumMember {
+                    value: value.parse().ok()?,
+                    name: (*name).to_owned(),
+                    description: None,
+                }),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some((values, index + 1))
+    }
+
+    /// The rows of a Markdown value table from line `index`, reporting rows that do not read.
+    fn pipe_rows(&mut self, mut index: usize) -> (Vec<EnumMember>, usize) {
+        let mut values = Vec::new();
+        while let Some(line) = self.lines.get(index).copied() {
+            if !line.trim_start().starts_with('|') {
+                break;
+            }
+            index += 1;
+            let row = cells(line);
+            if row
+                .iter()
+                .all(|(_, cell)| cell.chars().all(|c| matches!(c, '-' | ':')))
+            {
+                continue;
+            }
+            let (value_byte, value) = row.first().copied().unwrap_or_default();
+            let Ok(value) = value.parse::<i64>() else {
+                let at = self.at(index - 1, value_byte);
+                self.diagnostics.error(
+                    at,
+                    format!("enum value `{value}` is not a whole number"),
+                    "an enum table's first column holds the integer sent over the wire",
+                );
+                continue;
+            };
+            let (name_byte, name) = row.get(1).copied().unwrap_or((line.len(), ""));
+            if !is_identifier(name) {
+                let at = self.at(index - 1, name_byte);
+                self.diagnostics.error(
+                    at,
+                    format!("enum member name `{name}` is not a name"),
+                    "an enum table's second column holds the member's name, e.g. `Daily`",
+                );
+                continue;
+            }
+            let description = row
+                .get(2)
+                .map(|(_, cell)| *cell)
+                .filter(|cell| !cell.is_empty());
+            values.push(EnumMember {
+                value,
+                name: name.to_owned(),
+                description: description.map(str::to_owned),
+            });
+        }
+        (values, index)
+    }
+
+    /// Settles each table's name and types the properties the tables' titles name.
+    ///
+    /// A table titled `eXxx — Prop values` is `eXxx`, and `Prop`, if it is only an `integer`, becomes
+    /// that enum. A title naming only the property gets the enum `Prop` refers to, else `eProp`
+    /// with a remark. Tables without a title (the rendered form loses them) are named after the
+    /// enums the properties refer to (`See eXxx enum above`) that no table is named after, in
+    /// order, when there are as many of each and every `Defaults to eXxx.Member` agrees; otherwise
+    /// each is a problem.
+    fn name_tables(&mut self, tables: Vec<RawTable>, body: Option<&mut Body>) -> Vec<EnumTable> {
+        let mut empty = Body::default();
+        let body = body.unwrap_or(&mut empty);
+        let mut named: Vec<(Option<String>, RawTable)> = Vec::new();
+        for table in tables {
+            let name = match (&table.name, &table.property) {
+                (Some(name), _) => Some(name.clone()),
+                (None, Some(property)) => Some(self.derived_name(property, &table, body)),
+                (None, None) => None,
+            };
+            if let (Some(name), Some(property)) = (&name, &table.property) {
+                self.type_from_title(name, property, &table, body);
+            }
+            named.push((name, table));
+        }
+        self.pair_unnamed(&mut named, body);
+        let mut enums: Vec<EnumTable> = Vec::new();
+        for (name, table) in named {
+            let Some(name) = name else { continue };
+            if let Some(first) = enums.iter().find(|other| other.name == name) {
+                if first.values != table.values {
+                    let first_at = first.at;
+                    self.diagnostics.error(
+                        table.at,
+                        format!("enum `{name}` is listed twice, with different values"),
+                        "keep the list the API answers with",
+                    );
+                    self.diagnostics.also(first_at, "listed first here");
+                }
+                continue;
+            }
+            enums.push(EnumTable {
+                name,
+                values: table.values,
+                at: table.at,
+            });
+        }
+        enums
+    }
+
+    /// The name of a table whose title names only its property: the enum the property refers to,
+    /// else `e{Property}`, which a remark points out.
+    fn derived_name(&mut self, property: &str, table: &RawTable, body: &Body) -> String {
+        let referred = body
+            .params
+            .iter()
+            .find(|param| param.wire_name == property)
+            .and_then(|param| enum_of(&param.ty));
+        if let Some(name) = referred {
+            return name.to_owned();
+        }
+        let name = format!("e{property}");
+        let remark = format!(
+            "The values of `{property}` are listed without the enum's name; named `{name}` here."
+        );
+        self.remark(table.at, remark);
+        name
+    }
+
+    /// Makes the property a table's title names that enum, or reports that it refers to another.
+    fn type_from_title(&mut self, name: &str, property: &str, table: &RawTable, body: &mut Body) {
+        let Some(param) = body
+            .params
+            .iter_mut()
+            .find(|param| param.wire_name == property)
+        else {
+            return;
+        };
+        if let Some(other) = enum_of(&param.ty).filter(|other| *other != name) {
+            let message = format!(
+                "`{property}` refers to enum `{other}`, but the table of its values is `{name}`"
+            );
+            let param_at = param.at;
+            self.diagnostics.error(
+                table.at,
+                message,
+                "one of the two names is a documentation mistake; use the API's",
+            );
+            self.diagnostics.also(param_at, "the property");
+            return;
+        }
+        let ty = std::mem::replace(&mut param.ty, DocType::Integer);
+        param.ty = with_enum(ty, name).unwrap_or_else(|ty| ty);
+    }
+
+    /// Names the tables without a title after the enums referred to but not listed, in order.
+    fn pair_unnamed(&mut self, tables: &mut [(Option<String>, RawTable)], body: &Body) {
+        let unnamed: Vec<usize> = (0..tables.len())
+            .filter(|&index| tables[index].0.is_none())
+            .collect();
+        if unnamed.is_empty() {
+            return;
+        }
+        let listed: BTreeSet<&str> = tables
+            .iter()
+            .filter_map(|(name, _)| name.as_deref())
+            .collect();
+        let mut wanted: Vec<String> = Vec::new();
+        for name in &body.references {
+            if !listed.contains(name.as_str()) && !wanted.contains(name) {
+                wanted.push(name.clone());
+            }
+        }
+        let agrees = wanted.len() == unnamed.len()
+            && body.defaults.iter().all(|(name, member)| {
+                wanted.iter().zip(&unnamed).all(|(wanted, &index)| {
+                    wanted != name || tables[index].1.values.iter().any(|m| m.name == *member)
+                })
+            });
+        if !agrees {
+            for &index in &unnamed {
+                self.diagnostics.error(
+                    tables[index].1.at,
+                    "an enum value table without the enum's name",
+                    "title it as the documentation does, e.g. `eBookingRepeatCycle — Repeats \
+                     values`, on the line before its header",
+                );
+            }
+            return;
+        }
+        let at = tables[unnamed[0]].1.at;
+        self.remark(
+            at,
+            format!(
+                "The page's enum tables carry no names; named {} in the order the properties \
+                 refer to them.",
+                wanted
+                    .iter()
+                    .map(|name| format!("`{name}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+        for (name, index) in wanted.into_iter().zip(unnamed) {
+            tables[index].0 = Some(name);
+        }
+    }
+}
+
+/// Maps a page's type word; `true` beside it when the mapping is an assumption (`array`).
+fn doc_type(word: &str) -> Option<(DocType, bool)> {
+    if word == "array" {
+        return Some((DocType::List(Box::new(DocType::Integer)), true));
+    }
+    if word == "object[]" {
+        return Some((DocType::Children, false));
+    }
+    let scalar = |word: &str| match word {
+        "integer" => Some(DocType::Integer),
+        "number" => Some(DocType::Decimal),
+        "string" => Some(DocType::String),
+        "boolean" => Some(DocType::Bool),
+        _ => None,
+    };
+    let ty = match word.strip_suffix("[]") {
+        Some(item) => DocType::List(Box::new(scalar(item)?)),
+        None => scalar(word)?,
+    };
+    Some((ty, false))
+}
+
+/// The enum type `ty` becomes when its description names enum `name`; `ty` itself when it is
+/// not a number, which a name cannot turn into an enum.
+fn with_enum(ty: DocType, name: &str) -> Result<DocType, DocType> {
+    match ty {
+        DocType::Integer | DocType::Enum(None) => Ok(DocType::Enum(Some(name.to_owned()))),
+        DocType::List(item) if matches!(*item, DocType::Integer | DocType::Enum(None)) => Ok(
+            DocType::List(Box::new(DocType::Enum(Some(name.to_owned())))),
+        ),
+        other => Err(other),
+    }
+}
+
+/// The enum a type names, directly or as a list's items.
+fn enum_of(ty: &DocType) -> Option<&str> {
+    match ty {
+        DocType::Enum(name) => name.as_deref(),
+        DocType::List(item) => enum_of(item),
+        _ => None,
+    }
+}
+
+/// Takes `See eXxx enum above.` out of a description: the rest, the enum's name, and whether it
+/// is written nullable (`eXxx?`).
+fn enum_reference(description: &str) -> Option<(String, String, bool)> {
+    description.match_indices("See ").find_map(|(start, _)| {
+        let rest = &description[start + "See ".len()..];
+        let length = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '?'))
+            .unwrap_or(rest.len());
+        let token = &rest[..length];
+        let after = rest[length..].strip_prefix(" enum")?;
+        let after = after.strip_prefix(" above").unwrap_or(after);
+        let after = after.strip_prefix('.').unwrap_or(after);
+        let (name, nullable) = token
+            .strip_suffix('?')
+            .map_or((token, false), |name| (name, true));
+        if !is_enum_name(name) {
+            return None;
+        }
+        let kept = join_words(&[description[..start].trim(), after.trim()]);
+        Some((kept, name.to_owned(), nullable))
+    })
+}
+
+/// The `(enum, member)` of `Defaults to eXxx.Member` in a description.
+fn enum_default(description: &str) -> Option<(String, String)> {
+    let start = description.find("Defaults to ")?;
+    let rest = &description[start + "Defaults to ".len()..];
+    let length = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+        .unwrap_or(rest.len());
+    let (name, member) = rest[..length].trim_end_matches('.').split_once('.')?;
+    (is_enum_name(name) && is_identifier(member)).then(|| (name.to_owned(), member.to_owned()))
+}
+
+/// The enum name and property of an enum table's title, if `line` is one: `eXxx — Prop values`,
+/// `Prop values` or a bare `eXxx`, possibly as a heading, in bold or as an `<Accordion title="...">`.
+fn enum_title(line: &str) -> Option<(Option<String>, Option<String>)> {
+    let line = line.trim_start_matches('#').trim();
+    let line = ["<Accordion title=", "<Tab title="]
+        .iter()
+        .find_map(|prefix| line.strip_prefix(prefix))
+        .map_or(line, |inner| inner.trim_end_matches(['>', '/', ' ']));
+    let line = line.trim_matches(['"', '\'', '*', '`', ':', ' ']);
+    let Some(title) = line.strip_suffix(" values") else {
+        return is_enum_name(line).then(|| (Some(line.to_owned()), None));
+    };
+    let (name, property) = match title.split_once(' ') {
+        Some((name, rest)) => (Some(name), rest.trim_start_matches(['—', '–', '-', ' '])),
+        None => (None, title),
+    };
+    if !is_identifier(property) || name.is_some_and(|name| !is_enum_name(name)) {
+        return None;
+    }
+    Some((name.map(str::to_owned), Some(property.to_owned())))
+}
+
+/// A rendered value row with the value glued to the name: `1Daily`, `10 LiqPay`.
+fn glued_row(line: &str) -> Option<EnumMember> {
+    let digits = line
+        .char_indices()
+        .find(|&(index, c)| !(c.is_ascii_digit() || (index == 0 && c == '-')))
+        .map_or(line.len(), |(index, _)| index);
+    let value = line[..digits].parse().ok()?;
+    let name = line[digits..].trim();
+    is_identifier(name).then(|| EnumMember {
+        value,
+        name: name.to_owned(),
+        description: None,
+    })
+}
+
+/// The cells of a Markdown table row, trimmed, each with the byte it starts at.
+fn cells(line: &str) -> Vec<(usize, &str)> {
+    let trimmed = line.trim_end();
+    let Some(start) = trimmed.find('|') else {
+        return Vec::new();
+    };
+    let inner = trimmed[start + 1..]
+        .strip_suffix('|')
+        .unwrap_or(&trimmed[start + 1..]);
+    let mut offset = start + 1;
+    let mut cells = Vec::new();
+    for cell in inner.split('|') {
+        let lead = cell.len() - cell.trim_start().len();
+        cells.push((offset + lead, cell.trim()));
+        offset += cell.len() + 1;
+    }
+    cells
+}
+
+/// `Create EmailAccount` or `Update EmailAccount`: the operation and the entity.
+fn title_words(title: &str) -> Option<(Operation, &str)> {
+    let (verb, entity) = title.split_once(' ')?;
+    let operation = match verb {
+        "Create" => Operation::Create,
+        "Update" => Operation::Update,
+        _ => return None,
+    };
+    (is_identifier(entity) && entity.starts_with(|c: char| c.is_ascii_uppercase()))
+        .then_some((operation, entity))
+}
+
+/// The role a page asks for (`have the **`EmailAccount-Edit`** role`): the entity, the role's
+/// suffix, and the byte the role starts at.
+fn role(line: &str) -> Option<(&str, &str, usize)> {
+    let start = line.find("have the ")? + "have the ".len();
+    let rest = &line[start..];
+    let words = &rest[..rest.find(" role")?];
+    let role = words.trim_matches(['*', '`', ' ']);
+    let offset = words.find(role)?;
+    let (entity, suffix) = role.rsplit_once('-')?;
+    is_identifier(entity).then_some((entity, suffix, start + offset))
+}
+
+/// `a create (`POST`)` or `an update (`PUT`)`, for messages.
+fn describe(operation: Operation) -> &'static str {
+    match operation {
+        Operation::Create => "a create (`POST`)",
+        _ => "an update (`PUT`)",
+    }
+}
+
+/// A markdown heading: its level and its text.
+fn heading(line: &str) -> Option<(usize, &str)> {
+    let level = line.chars().take_while(|&c| c == '#').count();
+    let title = line[level..].strip_prefix(' ')?;
+    (level > 0).then(|| (level, title.trim()))
+}
+
+/// Whether `line` opens a `<ParamField` tag (and not, say, `<ParamFields>`).
+fn is_param_field(line: &str) -> bool {
+    line.strip_prefix("<ParamField")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '>', '/']))
+}
+
+/// Whether `line` is the request body's heading, in either form.
+fn is_body_heading(line: &str) -> bool {
+    line.trim().trim_start_matches('#').trim() == "Request Body"
+}
+
+/// Whether a rendered line ends the request body.
+fn ends_rendered_body(line: &str) -> bool {
+    RENDERED_BODY_END.contains(&line) || line.starts_with("curl ")
+}
+
+/// Whether `line` is an HTTP method on a line of its own, as rendered pages show it.
+fn is_method(line: &str) -> bool {
+    matches!(line, "GET" | "POST" | "PUT" | "PATCH" | "DELETE")
+}
+
+/// Whether `part` is one segment of a rendered path (`api`, `emailaccounts`, `{id}`).
+fn is_path_segment(part: &str) -> bool {
+    part.chars().any(|c| c.is_ascii_alphanumeric())
+        && part
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '{' | '}'))
+}
+
+/// Whether a rendered line has the shape of a type: lower-case words, `[]`, `|` (`integer`,
+/// `integer[]`, `integer | null`), so that an unknown type is reported rather than read as text.
+fn is_type_shaped(line: &str) -> bool {
+    line != "required"
+        && line.split('|').all(|word| {
+            let word = word.trim();
+            let base = word.trim_end_matches("[]");
+            base.starts_with(|c: char| c.is_ascii_lowercase())
+                && base
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        })
+}
+
+/// Whether `name` is a property or member name: letters, digits and `_`, not starting with a digit.
+fn is_identifier(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Whether `name` is a Nexudus enum name: `e` and an upper-case letter (`eEmailServerType`).
+fn is_enum_name(name: &str) -> bool {
+    is_identifier(name)
+        && name.starts_with('e')
+        && name[1..].starts_with(|c: char| c.is_ascii_uppercase())
+}
+
+/// The byte length of a line's leading whitespace.
+fn indent(line: &str) -> usize {
+    line.len() - line.trim_start().len()
+}
+
+/// Joins the non-empty parts with single spaces, collapsing runs of whitespace.
+fn join_words(parts: &[&str]) -> String {
+    parts
+        .iter()
+        .flat_map(|part| part.split_whitespace())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    /// Reads `text` as the file `page`, whose problems print as `page:line:column: error: ...`.
+    fn read(text: &str) -> (Option<EntityFacts>, Diagnostics) {
+        let mut diagnostics = Diagnostics::default();
+        let file = diagnostics.add_file(Path::new("page"), text.to_owned());
+        let facts = read_page(file, "test page", text, &mut diagnostics);
+        (facts, diagnostics)
+    }
+
+    fn at(line: usize, column: usize) -> Location {
+        Location {
+            file: 0,
+            line,
+            column,
+        }
+    }
+
+    fn sourced<T>(value: T, line: usize, column: usize) -> Sourced<T> {
+        Sourced {
+            value,
+            at: at(line, column),
+        }
+    }
+
+    fn param(
+        name: &str,
+        ty: DocType,
+        required: bool,
+        description: &str,
+        line: usize,
+        column: usize,
+    ) -> Param {
+        Param {
+            wire_name: name.to_owned(),
+            ty,
+            required,
+            description: description.to_owned(),
+            at: at(line, column),
+        }
+    }
+
+    fn member(value: i64, name: &str, description: Option<&str>) -> EnumMember {
+        EnumMember {
+            value,
+            name: name.to_owned(),
+            description: description.map(str::to_owned),
+        }
+    }
+
+    fn enumeration(name: &str) -> DocType {
+        DocType::Enum(Some(name.to_owned()))
+    }
+
+    fn names(params: &[Param]) -> Vec<&str> {
+        params
+            .iter()
+            .map(|param| param.wire_name.as_str())
+            .collect()
+    }
+
+    const MDX_CREATE: &str = r#"# Create Widget
+
+> Create a new Widget record.
+
+Creates a new Widget record.
+
+A Widget is a thing that hangs on a wall.
+It has a colour.
+
+Widgets are painted on delivery.
+
+## Authentication
+
+<Note>
+  The authenticated user must be a full unrestricted administrator or have the **`Widget-Create`** role.
+</Note>
+
+## Enums
+
+<Accordion title="eWidgetColour — Colour values">
+  | Value | Name | Description |
+  |---|---|---|
+  | 1 | Red | Like a tomato. |
+  | 2 | Blue | |
+</Accordion>
+
+## Request Body
+
+### Required Fields
+
+<ParamField body="BusinessId" type="integer" required>
+  Business Id.
+</ParamField>
+
+<ParamField body="Colour" type="integer" required>
+  Colour. See eWidgetColour enum above.
+</ParamField>
+
+### Optional Fields
+
+<ParamField body="Price" type="number">
+  Price, with
+  tax.
+</ParamField>
+
+<ParamField body="Tags" type="integer[]">Tags.</ParamField>
+
+<ParamField body="Visible" type="boolean" />
+
+## Code Examples
+
+<CodeGroup>
+  ```bash cURL theme={null}
+  # Update Gadget
+  curl -X POST \
+    "https://spaces.nexudus.com/api/spaces/widgets" \
+    -d '{"BusinessId": 0}'
+  ```
+</CodeGroup>
+
+## Response
+
+<ResponseField name="Status" type="integer">
+  HTTP status code.
+</ResponseField>
+"#;
+
+    #[test]
+    fn an_mdx_page_gives_every_fact() {
+        let (facts, diagnostics) = read(MDX_CREATE);
+        assert!(diagnostics.is_empty(), "{diagnostics}");
+        let facts = facts.expect("the page is a create");
+        let expected = EntityFacts {
+            source: "test page".to_owned(),
+            entity: "Widget".to_owned(),
+            path: Some(sourced("/api/spaces/widgets".to_owned(), 56, 6)),
+            operations: vec![sourced(Operation::Create, 1, 3)],
+            description: Some(sourced(
+                "A Widget is a thing that hangs on a wall. It has a colour.".to_owned(),
+                7,
+                1,
+            )),
+            create: Some(vec![
+                param("BusinessId", DocType::Integer, true, "Business Id.", 31, 19),
+                param(
+                    "Colour",
+                    enumeration("eWidgetColour"),
+                    true,
+                    "Colour.",
+                    35,
+                    19,
+                ),
+                param("Price", DocType::Decimal, false, "Price, with tax.", 41, 19),
+                param(
+                    "Tags",
+                    DocType::List(Box::new(DocType::Integer)),
+                    false,
+                    "Tags.",
+                    46,
+                    19,
+                ),
+                param("Visible", DocType::Bool, false, "", 48, 19),
+            ]),
+            update: None,
+            enums: vec![EnumTable {
+                name: "eWidgetColour".to_owned(),
+                values: vec![
+                    member(1, "Red", Some("Like a tomato.")),
+                    member(2, "Blue", None),
+                ],
+                at: at(20, 1),
+            }],
+            remarks: vec![sourced(
+                "Widgets are painted on delivery.".to_owned(),
+                10,
+                1,
+            )],
+        };
+        assert_eq!(facts, expected);
+    }
+
+    const RENDERED_UPDATE: &str = r#"Skip to main content
+PUT
+/
+api
+/
+spaces
+/
+widgets
+{
+  "Status": 123
+}
+A Widget is a thing that hangs on a wall.
+
+Authentication
+
+This endpoint requires OAuth2 authentication. The authenticated user must be a full unrestricted administrator or have the Widget-Edit role.
+
+Enums
+
+ValueName
+1Red
+2Blue
+ValueName
+0None
+1Wall
+
+Request Body
+
+Required Fields
+
+Id
+integer
+required
+The Id of the Widget record to update.
+Colour
+integer
+required
+Colour. Defaults to eWidgetColour.Red. See eWidgetColour enum above.
+
+Optional Fields
+
+Name
+string
+Name of
+the widget.
+Mount
+integer
+Mount. See eWidgetMount? enum above.
+Colours
+integer[]
+Other colours. See eWidgetColour enum.
+
+Code Examples
+
+curl -X PUT \
+  "https://spaces.nexudus.com/api/spaces/widgets" \
+
+Response
+
+200
+
+Status
+integer
+HTTP status code.
+"#;
+
+    #[test]
+    fn a_rendered_page_gives_every_fact() {
+        let (facts, diagnostics) = read(RENDERED_UPDATE);
+        assert!(diagnostics.is_empty(), "{diagnostics}");
+        let facts = facts.expect("the page is an update");
+        let colours = DocType::List(Box::new(enumeration("eWidgetColour")));
+        let expected = EntityFacts {
+            source: "test page".to_owned(),
+            entity: "Widget".to_owned(),
+            path: Some(sourced("/api/spaces/widgets".to_owned(), 3, 1)),
+            operations: vec![sourced(Operation::Update, 2, 1)],
+            description: Some(sourced(
+                "A Widget is a thing that hangs on a wall.".to_owned(),
+                12,
+                1,
+            )),
+            create: None,
+            update: Some(vec![
+                param(
+                    "Id",
+                    DocType::Integer,
+                    true,
+                    "The Id of the Widget record to update.",
+                    31,
+                    1,
+                ),
+                param(
+                    "Colour",
+                    enumeration("eWidgetColour"),
+                    true,
+                    "Colour. Defaults to eWidgetColour.Red.",
+                    35,
+                    1,
+                ),
+                param("Name", DocType::String, false, "Name of the widget.", 42, 1),
+                param("Mount", enumeration("eWidgetMount"), false, "Mount.", 46, 1),
+                param("Colours", colours, false, "Other colours.", 49, 1),
+            ]),
+            enums: vec![
+                EnumTable {
+                    name: "eWidgetColour".to_owned(),
+                    values: vec![member(1, "Red", None), member(2, "Blue", None)],
+                    at: at(20, 1),
+                },
+                EnumTable {
+                    name: "eWidgetMount".to_owned(),
+                    values: vec![member(0, "None", None), member(1, "Wall", None)],
+                    at: at(23, 1),
+                },
+            ],
+            remarks: vec![
+                sourced(
+                    "The page's enum tables carry no names; named `eWidgetColour`, `eWidgetMount` \
+                     in the order the properties refer to them."
+                        .to_owned(),
+                    20,
+                    1,
+                ),
+                sourced(
+                    "`Mount` refers to `eWidgetMount?`, a nullable enum: it may be null."
+                        .to_owned(),
+                    46,
+                    1,
+                ),
+            ],
+        };
+        assert_eq!(facts, expected);
+    }
+
+    #[test]
+    fn unnamed_tables_that_do_not_pair_up_are_problems() {
+        // A default that names a member the table lacks shows that the order is not the enums'.
+        let text = RENDERED_UPDATE.replace("eWidgetColour.Red", "eWidgetColour.Green");
+        let (facts, diagnostics) = read(&text);
+        assert_eq!(
+            diagnostics.summary_lines(),
+            [
+                "page:20:1: error: an enum value table without the enum's name",
+                "page:23:1: error: an enum value table without the enum's name",
+            ]
+        );
+        let facts = facts.expect("the page is an update");
+        assert!(facts.enums.is_empty());
+        assert_eq!(facts.update.map(|params| params.len()), Some(5));
+    }
+
+    #[test]
+    fn unknown_types_are_reported_where_written_and_the_rest_is_read() {
+        let mdx = r#"# Create Widget
+
+## Request Body
+
+<ParamField body="Name" type="string" required>
+  Name.
+</ParamField>
+
+<ParamField body="When" type="datetime">
+  When.
+</ParamField>
+
+<ParamField body="Size" type="integer">
+  Size.
+</ParamField>
+"#;
+        let (facts, diagnostics) = read(mdx);
+        assert_eq!(
+            diagnostics.summary_lines(),
+            ["page:9:31: error: unknown type `datetime` for `When`"]
+        );
+        let create = facts.and_then(|facts| facts.create).unwrap_or_default();
+        assert_eq!(names(&create), ["Name", "Size"]);
+
+        let rendered = "POST\n/\napi\n/\nspaces\n/\nwidgets\n\nhave the Widget-Create role.\n\n\
+                        Request Body\n\nOptional Fields\n\nName\nstring\nName.\nWhen\n  int64\n\
+                        When.\nSize\ninteger | null\nSize.\nTags\ninteger[]\nTags.\n";
+        let (facts, diagnostics) = read(rendered);
+        assert_eq!(
+            diagnostics.summary_lines(),
+            [
+                "page:19:3: error: unknown type `int64` for `When`",
+                "page:22:1: error: unknown type `integer | null` for `Size`",
+            ]
+        );
+        let facts = facts.expect("the page is a create");
+        assert_eq!(
+            facts.path.map(|path| path.value).as_deref(),
+            Some("/api/spaces/widgets")
+        );
+        assert_eq!(names(&facts.create.unwrap_or_default()), ["Name", "Tags"]);
+    }
+
+    #[test]
+    fn malformed_tags_are_reported_and_the_rest_is_read() {
+        let text = r#"# Update Widget
+
+## Request Body
+
+<ParamField type="string" required>
+  No name.
+</ParamField>
+
+<ParamField body="Name" type="string" required
+
+<ParamField body="Id" type="integer" required>
+  Id.
+</ParamField>
+
+<ParamField body="Notes" type="string">
+  Notes.
+
+<ParamField body="Size" type=integer>
+  Size.
+</ParamField>
+
+  <ParamField body="Active" type="boolean">
+  Active.
+  </ParamField>
+"#;
+        let (facts, diagnostics) = read(text);
+        assert_eq!(
+            diagnostics.summary_lines(),
+            [
+                "page:5:1: error: this `<ParamField` names no body property",
+                "page:9:1: error: this `<ParamField` tag is never closed",
+                "page:15:1: error: the `<ParamField>` of `Notes` is never closed",
+                "page:18:30: error: expected an attribute of `<ParamField`",
+            ]
+        );
+        let update = facts.and_then(|facts| facts.update).unwrap_or_default();
+        assert_eq!(
+            update,
+            [
+                param("Id", DocType::Integer, true, "Id.", 11, 19),
+                param("Notes", DocType::String, false, "Notes.", 15, 19),
+                param("Active", DocType::Bool, false, "Active.", 22, 21),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_required_marker_must_agree_with_its_section() {
+        let mdx = r#"# Create Widget
+
+## Request Body
+
+### Required Fields
+
+<ParamField body="Name" type="string">
+  Name.
+</ParamField>
+
+### Optional Fields
+
+<ParamField body="Size" type="integer" required={true}>
+  Size.
+</ParamField>
+
+<ParamField body="Note" type="string" required={false}>
+  Note.
+</ParamField>
+"#;
+        let (facts, diagnostics) = read(mdx);
+        assert_eq!(
+            diagnostics.summary_lines(),
+            [
+                "page:7:19: error: `Name` is listed under Required Fields but not marked `required`",
+                "page:13:19: error: `Size` is listed under Optional Fields but marked `required`",
+            ]
+        );
+        let create = facts.and_then(|facts| facts.create).unwrap_or_default();
+        let required: Vec<_> = create
+            .iter()
+            .map(|p| (p.wire_name.as_str(), p.required))
+            .collect();
+        assert_eq!(required, [("Name", false), ("Size", true), ("Note", false)]);
+
+        let rendered = "Create Widget\n\nRequest Body\n\nRequired Fields\n\nName\nstring\nName.\n\n\
+                        Optional Fields\n\nSize\ninteger\nrequired\nSize.\n";
+        let (facts, diagnostics) = read(rendered);
+        assert_eq!(
+            diagnostics.summary_lines(),
+            [
+                "page:7:1: error: `Name` is listed under Required Fields but not marked `required`",
+                "page:13:1: error: `Size` is listed under Optional Fields but marked `required`",
+            ]
+        );
+        let facts = facts.expect("the page is a create");
+        assert_eq!(facts.path, None);
+        assert_eq!(names(&facts.create.unwrap_or_default()), ["Name", "Size"]);
+    }
+
+    #[test]
+    fn the_page_must_say_one_create_or_update() {
+        let conflict = MDX_CREATE.replace("**`Widget-Create`**", "**`Gadget-Edit`**");
+        let (facts, diagnostics) = read(&conflict);
+        assert_eq!(
+            diagnostics.summary_lines(),
+            [
+                "page:15:83: error: the page's role makes it an update (`PUT`), but its title \
+                 makes it a create (`POST`)",
+                "page:15:83: error: the page's role names the entity `Gadget`, but its title \
+                 names `Widget`",
+            ]
+        );
+        let facts = facts.expect("the title decides");
+        assert_eq!(
+            (facts.entity.as_str(), facts.operations[0].value),
+            ("Widget", Operation::Create)
+        );
+
+        let (facts, diagnostics) = read("GET\n/\napi\n/\nspaces\n/\nwidgets\n");
+        assert!(facts.is_none());
+        assert_eq!(
+            diagnostics.summary_lines(),
+            ["page:1:1: error: this page documents `GET`, not a create or an update"]
+        );
+
+        let (facts, diagnostics) = read("Some text.\n");
+        assert!(facts.is_none());
+        assert_eq!(
+            diagnostics.summary_lines(),
+            ["page:1:1: error: the page does not say which create or update it documents"]
+        );
+
+        let (facts, diagnostics) = read("# Create Widget\n\nNo body here.\n");
+        assert_eq!(facts.map(|facts| facts.create), Some(None));
+        assert_eq!(
+            diagnostics.summary_lines(),
+            ["page:1:1: error: the page documents no request body"]
+        );
+    }
+
+    #[test]
+    fn small_readers() {
+        assert_eq!(
+            enum_reference("Incoming Server Type. See eEmailServerType enum above."),
+            Some((
+                "Incoming Server Type.".to_owned(),
+                "eEmailServerType".to_owned(),
+                false
+            ))
+        );
+        assert_eq!(
+            enum_reference("See eGender? enum. Defaults to eGender.NotSet."),
+            Some((
+                "Defaults to eGender.NotSet.".to_owned(),
+                "eGender".to_owned(),
+                true
+            ))
+        );
+        assert_eq!(enum_reference("See the Booking enum above."), None);
+        assert_eq!(
+            enum_default("Gender. Defaults to eGender.NotSet."),
+            Some(("eGender".to_owned(), "NotSet".to_owned()))
+        );
+        assert_eq!(
+            enum_title("eBookingRepeatCycle — Repeats values"),
+            Some((
+                Some("eBookingRepeatCycle".to_owned()),
+                Some("Repeats".to_owned())
+            ))
+        );
+        assert_eq!(
+            enum_title("### Repeats values"),
+            Some((None, Some("Repeats".to_owned())))
+        );
+        assert_eq!(
+            enum_title("<Accordion title=\"eRegularPaymentProvider\">"),
+            Some((Some("eRegularPaymentProvider".to_owned()), None))
+        );
+        assert_eq!(enum_title("Enums"), None);
+        assert_eq!(enum_title("Some other values"), None);
+        assert_eq!(glued_row("10LiqPay"), Some(member(10, "LiqPay", None)));
+        assert_eq!(glued_row("-1 Unknown"), Some(member(-1, "Unknown", None)));
+        assert_eq!(glued_row("Value"), None);
+        assert_eq!(
+            doc_type("array"),
+            Some((DocType::List(Box::new(DocType::Integer)), true))
+        );
+        assert_eq!(doc_type("object[]"), Some((DocType::Children, false)));
+        assert_eq!(doc_type("object"), None);
+        assert_eq!(
+            role("have the **`EmailAccount-Edit`** role."),
+            Some(("EmailAccount", "Edit", 12))
+        );
+    }
+
+    #[test]
+    fn tables_titled_with_a_property_type_it() {
+        let text = r#"# Create Booking
+
+## Enums
+
+### Repeats values
+
+| Value | Name |
+|---|---|
+| 1 | Daily |
+| x | Weekly |
+
+eRepeatedBookingUpdateAction — WhichBookingsToUpdate values
+Value Name 1 UpdateThisBookingOnly 2 UpdateAll
+
+## Request Body
+
+<ParamField body="Repeats" type="integer">
+  Repeats.
+</ParamField>
+
+<ParamField body="WhichBookingsToUpdate" type="integer">
+  Which bookings to update.
+</ParamField>
+"#;
+        let (facts, diagnostics) = read(text);
+        assert_eq!(
+            diagnostics.summary_lines(),
+            ["page:10:3: error: enum value `x` is not a whole number"]
+        );
+        let facts = facts.expect("the page is a create");
+        let types: Vec<_> = facts
+            .create
+            .unwrap_or_default()
+            .into_iter()
+            .map(|param| param.ty)
+            .collect();
+        assert_eq!(
+            types,
+            [
+                enumeration("eRepeats"),
+                enumeration("eRepeatedBookingUpdateAction")
+            ]
+        );
+        let enums: Vec<_> = facts
+            .enums
+            .iter()
+            .map(|table| (table.name.as_str(), table.values.len(), table.at))
+            .collect();
+        assert_eq!(
+            enums,
+            [
+                ("eRepeats", 1, at(5, 1)),
+                ("eRepeatedBookingUpdateAction", 2, at(12, 1))
+            ]
+        );
+        let remarks: Vec<_> = facts
+            .remarks
+            .iter()
+            .map(|remark| remark.value.as_str())
+            .collect();
+        assert_eq!(
+            remarks,
+            ["The values of `Repeats` are listed without the enum's name; named `eRepeats` here."]
+        );
+    }
+
+    /// The two real seed pages against the schema written from them by hand.
+    #[test]
+    fn the_seed_pages_agree_with_the_email_account_schema() {
+        let seeds = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/seeds"));
+        let update_page = seeds.join("000_33502500b8355710.txt");
+        let create_page = seeds.join("002_604f9f49047fcf29.txt");
+        let (Ok(update_text), Ok(create_text)) = (
+            std::fs::read_to_string(&update_page),
+            std::fs::read_to_string(&create_page),
+        ) else {
+            eprintln!("skipped: the seed pages are not in {}", seeds.display());
+            return;
+        };
+        let mut diagnostics = Diagnostics::default();
+        let schema_path = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../schema/EmailAccount.yaml"
+        ));
+        let schema = crate::load::load(schema_path, &mut diagnostics);
+        assert!(diagnostics.is_empty(), "{diagnostics}");
+        let fields = &schema[0].fields;
+
+        let file = diagnostics.add_file(&update_page, update_text.clone());
+        let update = read_page(file, "update", &update_text, &mut diagnostics);
+        let file = diagnostics.add_file(&create_page, create_text.clone());
+        let create = read_page(file, "create", &create_text, &mut diagnostics);
+        assert!(diagnostics.is_empty(), "{diagnostics}");
+        let (Some(update), Some(create)) = (update, create) else {
+            panic!("both seed pages are create or update pages");
+        };
+
+        for (facts, operation) in [(&update, Operation::Update), (&create, Operation::Create)] {
+            assert_eq!(facts.entity, "EmailAccount");
+            assert_eq!(
+                facts.path.as_ref().map(|path| path.value.as_str()),
+                Some("/api/crm/emailaccounts")
+            );
+            let operations: Vec<_> = facts.operations.iter().map(|op| op.value).collect();
+            assert_eq!(operations, [operation]);
+            assert_eq!(facts.description, None);
+            assert!(facts.enums.is_empty());
+            assert!(facts.remarks.is_empty(), "{:?}", facts.remarks);
+        }
+        assert_eq!(update.create, None);
+        assert_eq!(create.update, None);
+        let update = update.update.unwrap_or_default();
+        let create = create.create.unwrap_or_default();
+        assert_eq!(update.len(), 23);
+        assert_eq!(update.iter().filter(|param| param.required).count(), 14);
+        assert_eq!(create.len(), 22);
+        assert_eq!(create.iter().filter(|param| param.required).count(), 11);
+
+        // Every field the schema sends is on the page, required exactly when the schema says so,
+        // with the schema's description; the page has no other property.
+        for (params, side) in [(&update, "update"), (&create, "create")] {
+            let mut documented: Vec<&str> = Vec::new();
+            for field in fields {
+                let presence = if side == "update" {
+                    &*field.update
+                } else {
+                    &*field.create
+                };
+                let found = params.iter().find(|param| param.wire_name == *field.name);
+                if presence == "absent" {
+                    assert!(
+                        found.is_none(),
+                        "{side}: {} is absent in the schema",
+                        *field.name
+                    );
+                    continue;
+                }
+                let Some(found) = found else {
+                    panic!("{side}: {} is missing from the page", *field.name);
+                };
+                assert_eq!(
+                    found.required,
+                    presence == "required",
+                    "{side}: {}",
+                    *field.name
+                );
+                assert_eq!(
+                    found.description, *field.description,
+                    "{side}: {}",
+                    *field.name
+                );
+                documented.push(&found.wire_name);
+            }
+            assert_eq!(
+                documented.len(),
+                params.len(),
+                "{side}: {:?}",
+                names(params)
+            );
+        }
+
+        let ty = |params: &[Param], name: &str| {
+            params
+                .iter()
+                .find(|param| param.wire_name == name)
+                .map(|param| param.ty.clone())
+        };
+        // Only the create page refers to the enums ("See eEmailServerType enum above.").
+        assert_eq!(
+            ty(&create, "IncomingServerType"),
+            Some(enumeration("eEmailServerType"))
+        );
+        assert_eq!(
+            ty(&create, "DeleteMessageSettings"),
+            Some(enumeration("eMessageDeletionPolicy"))
+        );
+        assert_eq!(ty(&update, "IncomingServerType"), Some(DocType::Integer));
+        assert_eq!(ty(&update, "DeleteMessageSettings"), Some(DocType::Integer));
+        for params in [&update, &create] {
+            assert_eq!(ty(params, "BusinessId"), Some(DocType::Integer));
+            assert_eq!(ty(params, "LastCheckTime"), Some(DocType::String));
+            assert_eq!(ty(params, "IncomingServerSSL"), Some(DocType::Bool));
+        }
+        assert_eq!(ty(&update, "Id"), Some(DocType::Integer));
+        assert_eq!(
+            update[0].at,
+            Location {
+                file: 1,
+                line: 22,
+                column: 19
+            }
+        );
+        assert_eq!(
+            create[0].at,
+            Location {
+                file: 2,
+                line: 31,
+                column: 1
+            }
+        );
+    }
+}
