@@ -14,17 +14,6 @@ use super::catalogue::{CatalogueEntry, Confidence};
 use super::schema_doc::{EnumDoc, FieldDoc, SchemaDoc, ValueDoc};
 use super::source::{DocType, EntityFacts, Operation, Param};
 
-/// The operations in the order schemas list them.
-const OPERATIONS: [(Operation, &str); 7] = [
-    (Operation::Search, "search"),
-    (Operation::Get, "get"),
-    (Operation::GetMany, "get_many"),
-    (Operation::Create, "create"),
-    (Operation::Update, "update"),
-    (Operation::Delete, "delete"),
-    (Operation::Commands, "commands"),
-];
-
 /// Merges `facts` (every source's facts about `entity`), its catalogue row and the schema already
 /// written for it, if any, into the schema to write.
 pub(crate) fn merge(
@@ -79,18 +68,18 @@ pub(crate) fn merge(
         .iter()
         .flat_map(|fact| fact.operations.iter().map(|op| op.value))
         .chain(doc.operations.iter().filter_map(|name| {
-            OPERATIONS
+            Operation::ALL
                 .iter()
-                .find(|(_, known)| known == name)
-                .map(|(op, _)| *op)
+                .find(|(known, _)| known == name)
+                .map(|(_, op)| *op)
         }))
         .collect();
     operations.sort();
     operations.dedup();
     doc.operations = operations
         .iter()
-        .filter_map(|op| OPERATIONS.iter().find(|(known, _)| known == op))
-        .map(|(_, name)| (*name).to_owned())
+        .filter_map(|op| Operation::ALL.iter().find(|(_, known)| known == op))
+        .map(|(name, _)| (*name).to_owned())
         .collect();
 
     for fact in facts {

@@ -37,17 +37,8 @@ pub(crate) struct Sourced<T> {
     pub(crate) at: Location,
 }
 
-/// An operation a source says an entity supports.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub(crate) enum Operation {
-    Search,
-    Get,
-    GetMany,
-    Create,
-    Update,
-    Delete,
-    Commands,
-}
+/// An operation a source says an entity supports: the schema's own.
+pub(crate) use crate::ir::Operation;
 
 /// One documented body property of a create or update.
 #[derive(Clone, Debug, PartialEq)]
