@@ -56,9 +56,19 @@ struct Problem {
 pub struct Diagnostics {
     files: Vec<(PathBuf, String)>,
     problems: Vec<Problem>,
+    /// What the problems were found in, for the count line; schemas unless said otherwise.
+    in_sources: bool,
 }
 
 impl Diagnostics {
+    /// Diagnostics of documentation sources being imported, rather than of schemas.
+    pub(crate) fn for_sources() -> Self {
+        Self {
+            in_sources: true,
+            ..Self::default()
+        }
+    }
+
     pub(crate) fn add_file(&mut self, path: &Path, text: String) -> FileId {
         self.files.push((path.to_path_buf(), text));
         self.files.len() - 1
@@ -195,8 +205,13 @@ impl fmt::Display for Diagnostics {
         let count = self.problems.len();
         write!(
             f,
-            "error: {count} problem{} in the schemas",
-            if count == 1 { "" } else { "s" }
+            "error: {count} problem{} in the {}",
+            if count == 1 { "" } else { "s" },
+            if self.in_sources {
+                "sources"
+            } else {
+                "schemas"
+            }
         )
     }
 }

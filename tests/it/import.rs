@@ -62,6 +62,11 @@ fn a_page_and_a_reference_merge_with_conflicts_and_located_problems() {
     assert!(lines[0].contains("lockers.md:33:16"), "{}", lines[0]);
     assert!(lines[0].contains("unknown type `colour`"), "{}", lines[0]);
     assert!(lines[1].contains("lockers.md:48:1"), "{}", lines[1]);
+    assert!(
+        problems
+            .to_string()
+            .ends_with("error: 2 problems in the sources")
+    );
 
     let text = read(&out.path().join("Locker.yaml"));
     generate(out.path()).unwrap_or_else(|problems| panic!("{problems}"));

@@ -153,17 +153,11 @@ fn merge_fields(doc: &mut SchemaDoc, facts: &[EntityFacts], notes: &mut Notes) {
             }
         }
     }
-    let update_marks_nothing = facts.iter().any(|fact| {
-        fact.update
-            .as_ref()
-            .is_some_and(|params| !params.is_empty() && params.iter().all(|p| !p.required))
-    }) && !facts.iter().any(|fact| {
-        fact.operations.len() == 1
-            && fact
-                .update
-                .as_ref()
-                .is_some_and(|p| p.iter().any(|p| p.required))
-    });
+    // The reference marks nothing required on update when its tooling merges before the PUT;
+    // only a page of the update can then say what the update requires.
+    let update_statements = || said.values().flat_map(|statements| &statements[1]);
+    let update_marks_nothing = update_statements().any(|said| said.unmarked)
+        && !update_statements().any(|said| said.page && said.param.required);
     if update_marks_nothing {
         notes.add(
             "The reference marks no update option required (its tooling merges the record before \
@@ -176,7 +170,16 @@ fn merge_fields(doc: &mut SchemaDoc, facts: &[EntityFacts], notes: &mut Notes) {
         let base = doc.fields.iter().find(|field| field.name == name).cloned();
         let statements = said.remove(&name).unwrap_or_default();
         if statements.iter().all(Vec::is_empty) {
-            if let Some(base) = base {
+            // Kept from the schema; a write the sources document without it does not carry it.
+            if let Some(mut base) = base {
+                if base.name != "Id" {
+                    if documented[0] {
+                        base.create = "absent".to_owned();
+                    }
+                    if documented[1] {
+                        base.update = "absent".to_owned();
+                    }
+                }
                 fields.push(base);
             }
             continue;
@@ -228,8 +231,7 @@ fn merge_fields(doc: &mut SchemaDoc, facts: &[EntityFacts], notes: &mut Notes) {
             if !documented[index] {
                 continue;
             }
-            let lenient = index == 1 && update_marks_nothing;
-            let presence = presence(statements, lenient, &mut field_notes, index);
+            let presence = presence(statements, &mut field_notes, index);
             if index == 0 {
                 field.create = presence;
             } else {
@@ -239,24 +241,6 @@ fn merge_fields(doc: &mut SchemaDoc, facts: &[EntityFacts], notes: &mut Notes) {
         field.secret &= field.ty == "string";
         field.notes = field_notes.into_text();
         fields.push(field);
-    }
-
-    // Fields a documented operation does not list are absent from it.
-    for field in &mut fields {
-        for (index, documented) in documented.iter().enumerate() {
-            let listed = facts.iter().any(|fact| {
-                [&fact.create, &fact.update][index]
-                    .as_ref()
-                    .is_some_and(|params| params.iter().any(|p| p.wire_name == field.name))
-            });
-            if *documented && !listed && field.name != "Id" {
-                if index == 0 {
-                    field.create = "absent".to_owned();
-                } else {
-                    field.update = "absent".to_owned();
-                }
-            }
-        }
     }
 
     if doc.operations.iter().any(|op| op == "update") && !fields.iter().any(|f| f.name == "Id") {
@@ -302,12 +286,7 @@ fn merge_fields(doc: &mut SchemaDoc, facts: &[EntityFacts], notes: &mut Notes) {
 
 /// Whether a field is required, optional or absent for one write, from what the sources say:
 /// a page of the operation wins over the reference, and a disagreement is noted.
-fn presence(
-    statements: &[Said<'_>],
-    update_without_marks: bool,
-    notes: &mut Notes,
-    index: usize,
-) -> String {
+fn presence(statements: &[Said<'_>], notes: &mut Notes, index: usize) -> String {
     if statements.is_empty() {
         return "absent".to_owned();
     }
@@ -320,7 +299,7 @@ fn presence(
     let disagree: Vec<&Said<'_>> = statements
         .iter()
         .filter(|said| required(said) != required(deciding))
-        .filter(|said| !said.unmarked && (!update_without_marks || said.page))
+        .filter(|said| !said.unmarked)
         .collect();
     if !disagree.is_empty() {
         let word = |flag: bool| if flag { "required" } else { "optional" };

@@ -39,7 +39,7 @@ pub fn import(
     catalogue: Option<&Path>,
     out: &Path,
 ) -> (ImportReport, Diagnostics) {
-    let mut diagnostics = Diagnostics::default();
+    let mut diagnostics = Diagnostics::for_sources();
     let mut report = ImportReport::default();
     let entries = catalogue
         .and_then(|path| read_file(path, &mut diagnostics))
