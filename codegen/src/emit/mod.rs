@@ -102,6 +102,18 @@ pub(crate) fn value_type(entity: &Entity, ty: FieldType, secret: bool) -> TokenS
     }
 }
 
+/// A setter's parameter type and the expression storing it: text takes `impl Into<String>` (or
+/// `Into<Secret>`), so callers can pass a `&str`; other values are taken as they are.
+pub(crate) fn setter_parameter(value: TokenStream, ty: FieldType) -> (TokenStream, TokenStream) {
+    match ty {
+        FieldType::Scalar(Scalar::String) => (
+            quote!(impl ::std::convert::Into<#value>),
+            quote!(value.into()),
+        ),
+        _ => (value, quote!(value)),
+    }
+}
+
 fn scalar_type(scalar: Scalar) -> TokenStream {
     match scalar {
         Scalar::Int32 => quote!(i32),

@@ -3,7 +3,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{doc, value_type};
+use super::{doc, setter_parameter, value_type};
 use crate::ir::{Entity, Field, FieldType, Presence, Rule, Scalar, Write};
 use crate::naming::ident;
 
@@ -201,13 +201,7 @@ fn setter(entity: &Entity, field: &Field, write: Write) -> TokenStream {
         field.rust_name
     ));
     let value = value_type(entity, field.ty, field.secret);
-    let (parameter, converted) = match field.ty {
-        FieldType::Scalar(Scalar::String) => (
-            quote!(impl ::std::convert::Into<#value>),
-            quote!(value.into()),
-        ),
-        _ => (value, quote!(value)),
-    };
+    let (parameter, converted) = setter_parameter(value, field.ty);
     let stored = if is_optional(field, write) {
         quote!(::std::option::Option::Some(#converted))
     } else {

@@ -3,8 +3,8 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc, value_type};
-use crate::ir::{Entity, FieldType, Filter, Scalar};
+use super::{doc, setter_parameter, value_type};
+use crate::ir::{Entity, FieldType, Filter};
 use crate::naming::{ident, variant_name};
 
 /// `EmailAccountFilter`: one optional field per filter, setters, and the query it makes.
@@ -74,13 +74,7 @@ fn setter(entity: &Entity, filter: &Filter) -> TokenStream {
         filter.rust_name, filter.description
     ));
     let value = value_type(entity, filter.ty, false);
-    let (parameter, converted) = match filter.ty {
-        FieldType::Scalar(Scalar::String) => (
-            quote!(impl ::std::convert::Into<#value>),
-            quote!(value.into()),
-        ),
-        _ => (value, quote!(value)),
-    };
+    let (parameter, converted) = setter_parameter(value, filter.ty);
     quote! {
         #setter_doc
         #[must_use]

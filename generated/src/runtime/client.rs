@@ -129,16 +129,19 @@ impl Client {
     /// `&orderBy=..&dir=..` when `page` is sorted, with `dir` written in the client's
     /// [`DirectionEncoding`].
     ///
-    /// `filters` are the pairs of a [`Query`](super::Query), sent first and in order. A page or
+    /// `query` holds the filters' pairs (a [`Query`](super::Query)), sent first and in order. A page or
     /// size of 0 is refused with a client-side [`Error::Validation`] and nothing is sent.
     #[allow(dead_code, reason = "called by generated entity code")]
     pub(crate) async fn search<T: DeserializeOwned, S: SortKey>(
         &self,
         endpoint: &Endpoint,
-        filters: Vec<(String, String)>,
+        mut query: Vec<(String, String)>,
         page: &PageRequest<S>,
     ) -> Result<Page<T>, Error> {
-        self.search_page(endpoint, filters, page).await
+        page.check(endpoint)?;
+        query.extend(page.query_pairs(self.shared.direction_encoding));
+        let answer = self.read_answer(endpoint, None, &query).await?;
+        endpoint.decode(answer.status, &answer.body)
     }
 
     /// Every record of every page of a search, one at a time, from `page`'s page number on,
@@ -177,7 +180,7 @@ impl Client {
                 }
                 let request = state.next.take()?;
                 let page = match self
-                    .search_page::<T, S>(&state.endpoint, state.filters.clone(), &request)
+                    .search::<T, S>(&state.endpoint, state.filters.clone(), &request)
                     .await
                 {
                     Ok(page) => page,
@@ -191,20 +194,6 @@ impl Client {
                 state.records = page.records.into_iter();
             }
         })
-    }
-
-    /// One page of a search; [`search`](Self::search) and [`search_all`](Self::search_all)
-    /// share it.
-    async fn search_page<T: DeserializeOwned, S: SortKey>(
-        &self,
-        endpoint: &Endpoint,
-        mut query: Vec<(String, String)>,
-        page: &PageRequest<S>,
-    ) -> Result<Page<T>, Error> {
-        page.check(endpoint)?;
-        query.extend(page.query_pairs(self.shared.direction_encoding));
-        let answer = self.read_answer(endpoint, None, &query).await?;
-        endpoint.decode(answer.status, &answer.body)
     }
 
     /// Reads several records by their `Id`s in one request: `GET {path}/?id=[1,2,3]`, answered
