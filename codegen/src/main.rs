@@ -36,9 +36,11 @@ enum Command {
         /// update pages (MDX source or rendered text).
         #[arg(required = true)]
         sources: Vec<PathBuf>,
-        /// The entity -> URL catalogue (`catalogue.md`), for paths the pages do not show.
-        #[arg(long)]
-        catalogue: Option<PathBuf>,
+        /// An entity -> URL catalogue (`catalogue.md`), for paths the pages do not show. Repeat it
+        /// to read several: an entity's row comes from the first that lists it, so give the
+        /// vendor's first and the project's addendum (`schema-sources/catalogue.md`) after it.
+        #[arg(long = "catalogue", value_name = "CATALOGUE")]
+        catalogues: Vec<PathBuf>,
         /// The schema folder to write into.
         #[arg(long, short, default_value = "schema")]
         out: PathBuf,
@@ -47,12 +49,8 @@ enum Command {
 
 /// Runs an import and reports what it wrote; problems in the sources fail the run, after the
 /// rest has been imported.
-fn import(
-    sources: &[PathBuf],
-    catalogue: Option<&std::path::Path>,
-    out: &std::path::Path,
-) -> ExitCode {
-    let (report, problems) = nexudus_codegen::import(sources, catalogue, out);
+fn import(sources: &[PathBuf], catalogues: &[PathBuf], out: &std::path::Path) -> ExitCode {
+    let (report, problems) = nexudus_codegen::import(sources, catalogues, out);
     if !problems.is_empty() {
         eprintln!("{problems}");
     }
@@ -76,9 +74,9 @@ fn main() -> ExitCode {
         Command::Generate { schemas, out } => (schemas, Some(out)),
         Command::Import {
             sources,
-            catalogue,
+            catalogues,
             out,
-        } => return import(&sources, catalogue.as_deref(), &out),
+        } => return import(&sources, &catalogues, &out),
     };
     let started = std::time::Instant::now();
     let output = match nexudus_codegen::generate(&schemas) {

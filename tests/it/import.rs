@@ -27,7 +27,7 @@ fn importing_the_seed_pages_reproduces_the_committed_schema() {
     let target = out.path().join("EmailAccount.yaml");
     std::fs::copy(&committed, &target).expect("copy the schema");
 
-    let (report, problems) = import(&[shared("seeds")], None, out.path());
+    let (report, problems) = import(&[shared("seeds")], &[], out.path());
 
     assert!(problems.is_empty(), "{problems}");
     assert_eq!(report.unchanged, std::slice::from_ref(&target));
@@ -38,7 +38,7 @@ fn importing_the_seed_pages_reproduces_the_committed_schema() {
 #[test]
 fn the_seed_pages_alone_give_a_schema_that_generates() {
     let out = tempfile::tempdir().expect("a temporary folder");
-    let (report, problems) = import(&[shared("seeds")], None, out.path());
+    let (report, problems) = import(&[shared("seeds")], &[], out.path());
     assert!(problems.is_empty(), "{problems}");
     assert_eq!(report.written.len(), 1);
     let text = read(&out.path().join("EmailAccount.yaml"));
@@ -53,8 +53,8 @@ fn the_seed_pages_alone_give_a_schema_that_generates() {
 #[test]
 fn a_page_and_a_reference_merge_with_conflicts_and_located_problems() {
     let out = tempfile::tempdir().expect("a temporary folder");
-    let catalogue = fixtures("catalogue.md");
-    let (report, problems) = import(&[fixtures("docs")], Some(&catalogue), out.path());
+    let catalogue = [fixtures("catalogue.md")];
+    let (report, problems) = import(&[fixtures("docs")], &catalogue, out.path());
 
     assert_eq!(report.written, [out.path().join("Locker.yaml")]);
     let lines = problems.summary_lines();
@@ -69,11 +69,15 @@ fn a_page_and_a_reference_merge_with_conflicts_and_located_problems() {
     );
 
     let text = read(&out.path().join("Locker.yaml"));
+    // The page names the enum of `Size`, so the name the reference's table was given is not
+    // worth a note.
+    assert!(text.contains("    type: enum<eLockerSize>\n"));
+    assert!(!text.contains("`eSize`"), "{text}");
     generate(out.path()).unwrap_or_else(|problems| panic!("{problems}"));
     insta::assert_snapshot!(text);
 
     // A second run changes nothing: every note is added once.
-    let (again, _) = import(&[fixtures("docs")], Some(&catalogue), out.path());
+    let (again, _) = import(&[fixtures("docs")], &catalogue, out.path());
     assert!(again.written.is_empty());
     assert_eq!(read(&out.path().join("Locker.yaml")), text);
 }
@@ -81,18 +85,42 @@ fn a_page_and_a_reference_merge_with_conflicts_and_located_problems() {
 #[test]
 fn every_reference_page_imports_into_a_schema_that_generates() {
     let out = tempfile::tempdir().expect("a temporary folder");
-    let catalogue = shared("nexudus-reference/catalogue.md");
-    let (report, problems) = import(
-        &[shared("nexudus-reference/entities")],
-        Some(&catalogue),
-        out.path(),
-    );
-    // The two entities the catalogue has no URL for are reported, and only those.
-    let lines = problems.summary_lines();
-    assert_eq!(lines.len(), 2, "{problems}");
-    assert!(lines[0].contains("ProactiveActionConfig is not imported"));
-    assert!(lines[1].contains("ProposedAction is not imported"));
-    assert_eq!(report.written.len(), 196);
+    // The vendor's catalogue first, then the project's addendum of the rows it lacks.
+    let catalogues = [
+        shared("nexudus-reference/catalogue.md"),
+        workspace().join("schema-sources/catalogue.md"),
+    ];
+    let sources = [shared("nexudus-reference/entities")];
+    let (report, problems) = import(&sources, &catalogues, out.path());
+    assert!(problems.is_empty(), "{problems}");
+    assert_eq!(report.written.len(), 198);
+
+    // The two entities only the addendum lists get its path, named after it, as a guess.
+    for (entity, plural) in [
+        ("ProactiveActionConfig", "proactiveactionconfigs"),
+        ("ProposedAction", "proposedactions"),
+    ] {
+        let text = read(&out.path().join(format!("{entity}.yaml")));
+        assert!(
+            text.contains(&format!("\npath: /api/sys/{plural}\n")),
+            "{text}"
+        );
+        assert!(
+            text.contains("  - \"path: schema-sources/catalogue.md (inferred)\"\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("The area of /api/sys/{plural} is inferred")),
+            "{text}"
+        );
+    }
+    // The vendor's rows keep the name they always had.
+    let email = read(&out.path().join("EmailAccount.yaml"));
+    assert!(email.contains("  - \"path: catalogue.md (documented)\"\n"));
+    // The seven attendance properties share one enum.
+    let coworker = read(&out.path().join("Coworker.yaml"));
+    assert_eq!(coworker.matches("    type: enum<eAttendance>\n").count(), 7);
+    assert!(!coworker.contains("eMondayAttendance"));
 
     let output = generate(out.path()).unwrap_or_else(|problems| panic!("{problems}"));
     assert_eq!(
@@ -101,6 +129,12 @@ fn every_reference_page_imports_into_a_schema_that_generates() {
             .iter()
             .filter(|file| file.schema.is_some())
             .count(),
-        196
+        198
     );
+
+    // A second run writes nothing.
+    let (again, problems) = import(&sources, &catalogues, out.path());
+    assert!(problems.is_empty(), "{problems}");
+    assert!(again.written.is_empty(), "{:?}", again.written);
+    assert_eq!(again.unchanged.len(), 198);
 }

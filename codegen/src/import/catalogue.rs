@@ -1,8 +1,12 @@
-//! Reads the entity catalogue (`catalogue.md`): each entity's URL path, its area, and how sure that is.
+//! Reads the entity catalogues (`catalogue.md`): each entity's URL path, its area, and how sure that is.
 //!
-//! The catalogue is one markdown table, `| Entity | plural | path | ops | confidence | evidence |`,
+//! A catalogue is one markdown table, `| Entity | plural | path | ops | confidence | evidence |`,
 //! one row per entity. Reference pages are named by plural (`emailaccounts.md`), so entries are
-//! found with [`by_plural`].
+//! found with [`by_plural`]. An import may read several catalogues, the vendor's and the project's
+//! addendum of rows the vendor's lacks: [`find`] looks an entity up across them, in order, and
+//! [`names`] says how a schema names each one.
+
+use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostics, FileId, Location};
 use crate::import::reference::{Cell, is_separator, table_cells};
@@ -41,18 +45,17 @@ pub(crate) struct CatalogueEntry {
     pub(crate) confidence: Confidence,
     /// The sources and caveats, as written.
     pub(crate) evidence: String,
+    /// How a schema names the catalogue the row is from (see [`names`]): `catalogue.md`.
+    pub(crate) catalogue: String,
     /// The row.
     pub(crate) at: Location,
 }
 
-/// Reads the catalogue `text` (registered as `file`). A malformed row is recorded in
-/// `diagnostics` with its line and skipped; the other rows are still read.
-#[allow(
-    dead_code,
-    reason = "the import command that calls the readers is being written alongside"
-)]
+/// Reads the catalogue `text` (registered as `file`, named `name` in schemas). A malformed row is
+/// recorded in `diagnostics` with its line and skipped; the other rows are still read.
 pub(crate) fn read_catalogue(
     file: FileId,
+    name: &str,
     text: &str,
     diagnostics: &mut Diagnostics,
 ) -> Vec<CatalogueEntry> {
@@ -104,7 +107,7 @@ pub(crate) fn read_catalogue(
             number,
             line.chars().take_while(|c| c.is_whitespace()).count() + 1,
         );
-        let Some(entry) = read_row(file, number, row_at, &cells, diagnostics) else {
+        let Some(entry) = read_row(file, name, number, row_at, &cells, diagnostics) else {
             continue;
         };
         if let Some(first) = entries
@@ -126,10 +129,6 @@ pub(crate) fn read_catalogue(
 }
 
 /// The entry whose plural is `plural`, ignoring case: `EmailAccounts` finds `emailaccounts`.
-#[allow(
-    dead_code,
-    reason = "the import command that calls the readers is being written alongside"
-)]
 pub(crate) fn by_plural<'a>(
     entries: &'a [CatalogueEntry],
     plural: &str,
@@ -139,9 +138,59 @@ pub(crate) fn by_plural<'a>(
         .find(|entry| entry.plural.eq_ignore_ascii_case(plural))
 }
 
-/// One data row, or `None` (with a diagnostic) when it is malformed.
+/// The row of `entity` in the first of `catalogues` that has it, by its name or else by the plural
+/// a source shows in its URL (`plural`).
+///
+/// The first catalogue that has the entity wins outright, so that a row is never assembled from
+/// two files: the vendor's catalogue comes first, and an addendum only fills its gaps.
+pub(crate) fn find<'a>(
+    catalogues: &'a [Vec<CatalogueEntry>],
+    entity: &str,
+    plural: Option<&str>,
+) -> Option<&'a CatalogueEntry> {
+    catalogues.iter().find_map(|entries| {
+        entries
+            .iter()
+            .find(|entry| entry.entity == entity)
+            .or_else(|| by_plural(entries, plural?))
+    })
+}
+
+/// How schemas name each of the catalogue files `paths`, in order: by file name (`catalogue.md`),
+/// unless an earlier catalogue is already named so, when its folder is added
+/// (`schema-sources/catalogue.md`), or failing that the whole path.
+///
+/// The first catalogue keeps the bare name, so a schema sourced from the vendor's catalogue reads
+/// `path: catalogue.md (...)` whether or not an addendum is imported with it, and a row from an
+/// addendum of the same file name is still told apart.
+pub(crate) fn names(paths: &[PathBuf]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::with_capacity(paths.len());
+    for path in paths {
+        let file = path.file_name().map(|name| name.to_string_lossy());
+        let folder = path
+            .parent()
+            .and_then(Path::file_name)
+            .map(|name| name.to_string_lossy());
+        let candidates = [
+            file.as_deref().map(str::to_owned),
+            file.as_deref()
+                .zip(folder.as_deref())
+                .map(|(file, folder)| format!("{folder}/{file}")),
+        ];
+        let name = candidates
+            .into_iter()
+            .flatten()
+            .find(|candidate| !names.contains(candidate))
+            .unwrap_or_else(|| path.display().to_string());
+        names.push(name);
+    }
+    names
+}
+
+/// One data row of the catalogue `name`, or `None` (with a diagnostic) when it is malformed.
 fn read_row(
     file: FileId,
+    name: &str,
     number: usize,
     row_at: Location,
     cells: &[Cell],
@@ -204,6 +253,7 @@ fn read_row(
         ops: cells[3].text.clone(),
         confidence,
         evidence,
+        catalogue: name.to_owned(),
         at: at(cells[0].column),
     })
 }
@@ -295,10 +345,28 @@ After the table.
 
     /// Reads `text` as `catalogue.md`.
     fn read(text: &str) -> (Vec<CatalogueEntry>, Diagnostics) {
+        read_named(text, "catalogue.md")
+    }
+
+    /// Reads `text` as a catalogue that schemas name `name`.
+    fn read_named(text: &str, name: &str) -> (Vec<CatalogueEntry>, Diagnostics) {
         let mut diagnostics = Diagnostics::default();
-        let file = diagnostics.add_file(Path::new("catalogue.md"), text.to_owned());
-        let entries = read_catalogue(file, text, &mut diagnostics);
+        let file = diagnostics.add_file(Path::new(name), text.to_owned());
+        let entries = read_catalogue(file, name, text, &mut diagnostics);
         (entries, diagnostics)
+    }
+
+    /// A catalogue table of `rows`, each `Entity | plural | area | confidence`.
+    fn table(rows: &[(&str, &str, &str, &str)]) -> String {
+        let mut text =
+            "| Entity | plural | path | ops | confidence | evidence |\n|---|---|---|---|---|---|\n"
+                .to_owned();
+        for (entity, plural, area, confidence) in rows {
+            text.push_str(&format!(
+                "| {entity} | {plural} | `/api/{area}/{plural}` | CRUD | {confidence} | x |\n"
+            ));
+        }
+        text
     }
 
     #[test]
@@ -335,6 +403,7 @@ After the table.
                 ops: "CRUD".to_owned(),
                 confidence: Confidence::Documented,
                 evidence: "https://a; https://b".to_owned(),
+                catalogue: "catalogue.md".to_owned(),
                 at: Location {
                     file: 0,
                     line: 7,
@@ -374,6 +443,87 @@ After the table.
         assert_eq!(
             diagnostics.summary_lines(),
             ["catalogue.md:1:3: error: unexpected catalogue columns `Entity | path`"]
+        );
+    }
+
+    #[test]
+    fn an_entity_comes_from_the_first_catalogue_that_lists_it() {
+        let (vendor, _) = read_named(
+            &table(&[
+                ("EmailAccount", "emailaccounts", "crm", "documented"),
+                (
+                    "FloorplanLayout",
+                    "floorplanlayouts",
+                    "spaces",
+                    "documented",
+                ),
+            ]),
+            "catalogue.md",
+        );
+        let (addendum, diagnostics) = read_named(
+            &table(&[
+                ("EmailAccount", "emailaccounts", "sys", "inferred"),
+                ("FloorPlanLayout", "floorplanlayouts", "sys", "inferred"),
+                ("ProposedAction", "proposedactions", "sys", "inferred"),
+            ]),
+            "schema-sources/catalogue.md",
+        );
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let catalogues = [vendor, addendum];
+        let found = |entity: &str, plural: Option<&str>| {
+            find(&catalogues, entity, plural).map(|row| (row.path.as_str(), row.catalogue.as_str()))
+        };
+        // Listed in both: the vendor's row, whole, and named after the vendor's file.
+        assert_eq!(
+            found("EmailAccount", None),
+            Some(("/api/crm/emailaccounts", "catalogue.md"))
+        );
+        // Only the addendum has it.
+        assert_eq!(
+            found("ProposedAction", None),
+            Some(("/api/sys/proposedactions", "schema-sources/catalogue.md"))
+        );
+        // The vendor spells the name differently but lists the plural the page shows: that row
+        // is the vendor's, and the addendum's exact spelling does not take it over.
+        assert_eq!(
+            found("FloorPlanLayout", Some("floorplanlayouts")),
+            Some(("/api/spaces/floorplanlayouts", "catalogue.md"))
+        );
+        assert_eq!(found("Ticket", Some("tickets")), None);
+        assert_eq!(find(&[], "EmailAccount", None), None);
+    }
+
+    #[test]
+    fn a_catalogue_is_named_by_file_with_its_folder_only_when_an_earlier_one_has_the_name() {
+        let paths = |list: &[&str]| list.iter().map(PathBuf::from).collect::<Vec<_>>();
+        assert_eq!(
+            names(&paths(&["../shared/nexudus-reference/catalogue.md"])),
+            ["catalogue.md"]
+        );
+        // The vendor's first, as the importer is run: it keeps the name schemas already carry.
+        assert_eq!(
+            names(&paths(&[
+                "../shared/nexudus-reference/catalogue.md",
+                "schema-sources/catalogue.md",
+            ])),
+            ["catalogue.md", "schema-sources/catalogue.md"]
+        );
+        assert_eq!(
+            names(&paths(&["vendor/catalogue.md", "extra-rows.md"])),
+            ["catalogue.md", "extra-rows.md"]
+        );
+        // Same folder and file name too: only the whole path tells them apart.
+        assert_eq!(
+            names(&paths(&[
+                "a/x/catalogue.md",
+                "b/x/catalogue.md",
+                "c/y/catalogue.md"
+            ])),
+            ["catalogue.md", "x/catalogue.md", "y/catalogue.md"]
+        );
+        assert_eq!(
+            names(&paths(&["a/x/c.md", "b/x/c.md", "d/x/c.md"])),
+            ["c.md", "x/c.md", "d/x/c.md"]
         );
     }
 }

@@ -5,6 +5,10 @@
 //! the reference's precise number types (`int`, `long`) over a page's `integer`; and what a
 //! reviewer already wrote in the schema (descriptions, rules, secrets, defaults, notes, refined
 //! types) over nothing. A conflict between sources is kept in the schema's `notes`.
+//!
+//! Enums the reference lists only under a property get the name a page or a reviewer gave the
+//! property's enum, else `e{Property}`; properties of one entity whose value tables are identical
+//! share one enum named after the words their names end with. A note says which, once.
 
 use std::collections::BTreeMap;
 
@@ -12,7 +16,7 @@ use heck::ToTitleCase;
 
 use super::catalogue::{CatalogueEntry, Confidence};
 use super::schema_doc::{EnumDoc, FieldDoc, SchemaDoc, ValueDoc};
-use super::source::{DocType, EntityFacts, Operation, Param};
+use super::source::{DocType, EntityFacts, EnumTable, Operation, Param};
 
 /// Merges `facts` (every source's facts about `entity`), its catalogue row and the schema already
 /// written for it, if any, into the schema to write.
@@ -33,8 +37,8 @@ pub(crate) fn merge(
     match (page_path, catalogue) {
         (Some(page), Some(row)) if page.value != row.path => {
             notes.add(format!(
-                "The documentation page shows {} while catalogue.md lists {}; the page is followed.",
-                page.value, row.path
+                "The documentation page shows {} while {} lists {}; the page is followed.",
+                page.value, row.catalogue, row.path
             ));
             doc.path.clone_from(&page.value);
         }
@@ -45,14 +49,18 @@ pub(crate) fn merge(
     if let Some(row) = catalogue {
         if row.confidence == Confidence::Inferred && page_path.is_none() {
             notes.add(format!(
-                "The area of {} is inferred: no documentation page shows this URL (catalogue.md). \
+                "The area of {} is inferred: no documentation page shows this URL ({}). \
                  Check it before relying on it.",
-                row.path
+                row.path, row.catalogue
             ));
         }
         add_source(
             &mut doc,
-            format!("path: catalogue.md ({})", confidence_name(row.confidence)),
+            format!(
+                "path: {} ({})",
+                row.catalogue,
+                confidence_name(row.confidence)
+            ),
         );
     }
 
@@ -88,9 +96,12 @@ pub(crate) fn merge(
             notes.add(remark.value.clone());
         }
     }
+    // How enums the reference lists without a name are named is said with the sources' remarks,
+    // before the notes on fields, although the fields must be merged to settle it.
+    let enum_notes_at = notes.len();
 
     merge_fields(&mut doc, facts, &mut notes);
-    merge_enums(&mut doc, facts);
+    merge_enums(&mut doc, facts, &mut notes, enum_notes_at);
     doc.notes = notes.into_text();
     doc
 }
@@ -368,19 +379,20 @@ fn looks_secret(name: &str) -> bool {
 
 /// Enums the fields use: every table a source lists, and a declaration with no values for an
 /// enum a field names but no source lists.
-fn merge_enums(doc: &mut SchemaDoc, facts: &[EntityFacts]) {
+///
+/// A table the reference lists under its property alone goes to the enum [`name_derived`] settles
+/// for that property, which notes how from `notes_at` on; a table a source names goes to that
+/// name.
+fn merge_enums(doc: &mut SchemaDoc, facts: &[EntityFacts], notes: &mut Notes, notes_at: usize) {
+    let (by_property, retired) = name_derived(doc, facts, notes, notes_at);
+    let mut listed: Vec<String> = Vec::new();
     for table in facts.iter().flat_map(|fact| &fact.enums) {
-        // The reference names a table after its property (`eSize`); when a page gave the enum
-        // its real name (`eLockerSize`), the values belong to that one.
-        let field_enum = table.name.strip_prefix('e').and_then(|property| {
-            let field = doc.fields.iter().find(|field| field.name == property)?;
-            field
-                .ty
-                .strip_prefix("enum<")?
-                .strip_suffix('>')
-                .map(str::to_owned)
-        });
-        let name = field_enum.unwrap_or_else(|| table.name.clone());
+        let name = table
+            .property
+            .as_ref()
+            .and_then(|property| by_property.get(property))
+            .unwrap_or(&table.name)
+            .clone();
         let schema_enum = enum_entry(doc, &name, true);
         for member in &table.values {
             if !schema_enum
@@ -397,21 +409,338 @@ fn merge_enums(doc: &mut SchemaDoc, facts: &[EntityFacts]) {
             }
         }
         schema_enum.values.sort_by_key(|member| member.value);
+        listed.push(name);
     }
     let used: Vec<String> = doc
         .fields
         .iter()
-        .filter_map(|field| {
-            field
-                .ty
-                .strip_prefix("enum<")
-                .and_then(|rest| rest.strip_suffix('>'))
-                .map(str::to_owned)
+        .filter_map(|field| enum_of(&field.ty))
+        .map(str::to_owned)
+        .collect();
+    for name in &used {
+        enum_entry(doc, name, false);
+    }
+    // An enum a field was moved off (a schema written before its enum was shared) would be
+    // generated for nothing: drop it, unless something still lists or uses it.
+    doc.enums.retain(|schema_enum| {
+        !retired.contains(&schema_enum.name)
+            || used.contains(&schema_enum.name)
+            || listed.contains(&schema_enum.name)
+    });
+}
+
+/// The enum name of a field type that is exactly one enum, `enum<eSize>` -> `eSize`.
+fn enum_of(ty: &str) -> Option<&str> {
+    ty.strip_prefix("enum<")?.strip_suffix('>')
+}
+
+/// How a property whose enum table the reference lists without a Nexudus name is typed.
+enum Derived {
+    /// Its own enum, `e{Property}`, as the reader named the table.
+    Own,
+    /// An enum a documentation page or a reviewer named (`eLockerSize`): the table's values
+    /// belong to it, and the derived name is no longer worth a note.
+    Named(String),
+    /// The enum it shares with the other properties of the group (`eAttendance`).
+    Shared(usize),
+}
+
+/// Properties whose tables list the same values, sharing one enum.
+struct Group {
+    /// The properties, in the order the source lists their tables.
+    properties: Vec<String>,
+    /// The shared enum, `eAttendance`.
+    name: String,
+    /// The words the property names end with, `Attendance`, which the name is made of.
+    suffix: String,
+}
+
+/// Settles the enum of each property whose table the reference lists only under the property,
+/// retypes those fields, and notes how each enum got its name (from `notes_at` on). Returns the
+/// enum name of each such property, and the enums that fields were moved off.
+///
+/// - A page that names the property's enum, or a reviewer who typed the field with another enum
+///   than `e{Property}`, decides: the values go there, with no note.
+/// - Properties of one entity whose tables are identical (same values, names and numbers) share
+///   one enum named after the PascalCase words all their names end with (Coworker's
+///   `MondayAttendance` ... `SundayAttendance` share `eAttendance`), when they have such words and
+///   the name is no other enum's of the entity; one note names them all.
+/// - Any other property keeps `e{Property}`, with a note that the name is derived.
+///
+/// The grouping depends only on the sources and on names the importer itself would give, so a
+/// second import groups the same way and writes nothing new.
+fn name_derived(
+    doc: &mut SchemaDoc,
+    facts: &[EntityFacts],
+    notes: &mut Notes,
+    mut notes_at: usize,
+) -> (BTreeMap<String, String>, Vec<String>) {
+    // One table per property, the first a source lists.
+    let mut tables: Vec<(&str, &EnumTable)> = Vec::new();
+    for table in facts.iter().flat_map(|fact| &fact.enums) {
+        if let Some(property) = &table.property {
+            if !tables.iter().any(|(known, _)| known == property) {
+                tables.push((property, table));
+            }
+        }
+    }
+    let field_enum = |doc: &SchemaDoc, property: &str| -> Option<String> {
+        let field = doc.fields.iter().find(|field| field.name == property)?;
+        enum_of(&field.ty).map(str::to_owned)
+    };
+    let page_named = |property: &str| {
+        facts
+            .iter()
+            .flat_map(|fact| fact.create.iter().chain(&fact.update).flatten())
+            .any(|param| param.wire_name == property && matches!(param.ty, DocType::Enum(Some(_))))
+    };
+    // The properties that may share an enum: typed with one, and not one a page named.
+    let candidates: Vec<(&str, &EnumTable, String)> = tables
+        .iter()
+        .filter(|(property, _)| !page_named(property))
+        .filter_map(|(property, table)| Some((*property, *table, field_enum(doc, property)?)))
+        .collect();
+    let mut groups = group_identical(&candidates);
+    // Names the entity has besides a group's own: named tables, fields outside the group (a
+    // grouped field counted by its own `e{Property}`, as if it were not merged), tables with no
+    // enum field, and the other groups' names. A group whose name is taken is not merged.
+    let grouped = |property: &str, groups: &[Group]| {
+        groups
+            .iter()
+            .position(|group| group.properties.iter().any(|known| known == property))
+    };
+    let mut taken: Vec<(Option<usize>, String)> = Vec::new();
+    for table in facts.iter().flat_map(|fact| &fact.enums) {
+        match &table.property {
+            None => taken.push((None, table.name.clone())),
+            Some(property) if field_enum(doc, property).is_none() => {
+                taken.push((None, table.name.clone()));
+            }
+            Some(_) => {}
+        }
+    }
+    for field in &doc.fields {
+        let Some(name) = enum_of(&field.ty) else {
+            continue;
+        };
+        match grouped(&field.name, &groups) {
+            Some(index) => taken.push((Some(index), format!("e{}", field.name))),
+            None => taken.push((None, name.to_owned())),
+        }
+    }
+    taken.extend(
+        groups
+            .iter()
+            .enumerate()
+            .map(|(index, group)| (Some(index), group.name.clone())),
+    );
+    let clashes: Vec<bool> = groups
+        .iter()
+        .enumerate()
+        .map(|(index, group)| {
+            taken
+                .iter()
+                .any(|(owner, name)| *owner != Some(index) && *name == group.name)
         })
         .collect();
-    for name in used {
-        enum_entry(doc, &name, false);
+    let mut clashes = clashes.into_iter();
+    groups.retain(|_| !clashes.next().unwrap_or(false));
+    // A group an earlier import noted may have changed since (a page now names one of its
+    // enums): its note goes, and the current one is written below.
+    let current: Vec<String> = groups.iter().map(shared_note).collect();
+    for written in notes.written(SHARED_NOTE_MIDDLE, SHARED_NOTE_END) {
+        if !current.contains(&written) {
+            notes.remove(&written);
+        }
     }
+
+    let mut by_property = BTreeMap::new();
+    let mut retired = Vec::new();
+    let mut noted: Vec<usize> = Vec::new();
+    for (property, table) in &tables {
+        let own = table.name.clone();
+        let derived_note = format!(
+            "The enum of `{property}` is named `{own}` after the property: the reference lists \
+             its values but not its Nexudus name."
+        );
+        let current = field_enum(doc, property);
+        let derived = match (&current, grouped(property, &groups)) {
+            (Some(_), Some(index)) => Derived::Shared(index),
+            // Any other name is a page's or a reviewer's: the importer gives only the two above.
+            (Some(name), None) if page_named(property) || *name != own => {
+                Derived::Named(name.clone())
+            }
+            _ => Derived::Own,
+        };
+        let name = match derived {
+            Derived::Own => {
+                notes_at = notes.insert(notes_at, derived_note);
+                own
+            }
+            Derived::Named(name) => {
+                // A schema written before a page named the enum still says it was derived.
+                notes.remove(&derived_note);
+                name
+            }
+            Derived::Shared(index) => {
+                notes.remove(&derived_note);
+                let group = &groups[index];
+                if !noted.contains(&index) {
+                    noted.push(index);
+                    notes_at = notes.insert(notes_at, shared_note(group));
+                }
+                group.name.clone()
+            }
+        };
+        if let Some(current) = current {
+            if current != name {
+                retired.push(current);
+                if let Some(field) = doc.fields.iter_mut().find(|f| f.name == *property) {
+                    field.ty = format!("enum<{name}>");
+                }
+            }
+        }
+        by_property.insert((*property).to_owned(), name);
+    }
+    (by_property, retired)
+}
+
+/// Groups of at least two `candidates` (each a property, its table, and the enum its field is
+/// typed with) whose tables list the same values, each with the name its properties would share.
+///
+/// A field a reviewer typed with an enum other than its own `e{Property}` or the group's name
+/// keeps that enum and leaves the group; what remains is named again, since fewer names may share
+/// more words.
+fn group_identical(candidates: &[(&str, &EnumTable, String)]) -> Vec<Group> {
+    let mut alike: Vec<Vec<usize>> = Vec::new();
+    for (index, (_, table, _)) in candidates.iter().enumerate() {
+        let same = alike
+            .iter_mut()
+            .find(|members| same_values(candidates[members[0]].1, table));
+        match same {
+            Some(members) => members.push(index),
+            None => alike.push(vec![index]),
+        }
+    }
+    let group = |members: &[usize]| -> Option<Group> {
+        if members.len() < 2 {
+            return None;
+        }
+        let properties: Vec<String> = members
+            .iter()
+            .map(|&index| candidates[index].0.to_owned())
+            .collect();
+        let suffix = common_suffix(&properties)?;
+        Some(Group {
+            name: format!("e{suffix}"),
+            suffix,
+            properties,
+        })
+    };
+    alike
+        .into_iter()
+        .filter_map(|members| {
+            let name = group(&members)?.name;
+            let kept: Vec<usize> = members
+                .into_iter()
+                .filter(|&index| {
+                    let (_, table, current) = &candidates[index];
+                    *current == table.name || *current == name
+                })
+                .collect();
+            group(&kept)
+        })
+        .collect()
+}
+
+/// Whether two tables list the same members: the same values, with the same names and
+/// descriptions, in any order.
+fn same_values(a: &EnumTable, b: &EnumTable) -> bool {
+    fn members(table: &EnumTable) -> Vec<(i64, &str, Option<&str>)> {
+        let mut members: Vec<(i64, &str, Option<&str>)> = table
+            .values
+            .iter()
+            .map(|member| {
+                (
+                    member.value,
+                    member.name.as_str(),
+                    member.description.as_deref(),
+                )
+            })
+            .collect();
+        members.sort_unstable();
+        members
+    }
+    members(a) == members(b)
+}
+
+/// The PascalCase words every name ends with, joined: `MondayAttendance` and
+/// `TuesdayAttendance` give `Attendance`; `None` when their last words differ.
+fn common_suffix(names: &[String]) -> Option<String> {
+    let split: Vec<Vec<&str>> = names.iter().map(|name| words(name)).collect();
+    let shortest = split.iter().map(Vec::len).min()?;
+    let count = (1..=shortest)
+        .take_while(|&from_end| {
+            let word = split[0][split[0].len() - from_end];
+            split
+                .iter()
+                .all(|words| words[words.len() - from_end] == word)
+        })
+        .count();
+    (count > 0).then(|| split[0][split[0].len() - count..].concat())
+}
+
+/// The PascalCase words of a property name: a word starts at a capital after a lower-case letter
+/// or a digit, and at the last capital of an acronym followed by lower case (`SSLPort` is `SSL`
+/// and `Port`); digits stay with the word they follow (`Office365Token` is `Office365` and
+/// `Token`).
+fn words(name: &str) -> Vec<&str> {
+    let chars: Vec<(usize, char)> = name.char_indices().collect();
+    let mut starts = vec![0];
+    for (index, window) in chars.windows(2).enumerate() {
+        let [(_, before), (offset, c)] = window else {
+            continue;
+        };
+        let after = chars.get(index + 2).map(|(_, after)| *after);
+        let acronym_ends =
+            before.is_ascii_uppercase() && after.is_some_and(|a| a.is_ascii_lowercase());
+        if c.is_ascii_uppercase()
+            && (before.is_ascii_lowercase() || before.is_ascii_digit() || acronym_ends)
+        {
+            starts.push(*offset);
+        }
+    }
+    starts.push(name.len());
+    starts
+        .windows(2)
+        .map(|bounds| &name[bounds[0]..bounds[1]])
+        .filter(|word| !word.is_empty())
+        .collect()
+}
+
+/// Words of every [`shared_note`], by which one an earlier import wrote is found again.
+const SHARED_NOTE_MIDDLE: &str = " share the enum `";
+
+/// The words every [`shared_note`] ends with.
+const SHARED_NOTE_END: &str = "the words their names end with.";
+
+/// The note of a shared enum: which properties share it, and where its name comes from.
+fn shared_note(group: &Group) -> String {
+    let quoted: Vec<String> = group
+        .properties
+        .iter()
+        .map(|property| format!("`{property}`"))
+        .collect();
+    let (last, rest) = quoted
+        .split_last()
+        .expect("a group has two properties or more");
+    format!(
+        "{} and {last}{SHARED_NOTE_MIDDLE}{}`: the reference lists the same values for each but \
+         not their Nexudus name, so the enum is named after `{}`, {SHARED_NOTE_END}",
+        rest.join(", "),
+        group.name,
+        group.suffix
+    )
 }
 
 /// The schema's enum `name`, declared first if it is new; `listed` says whether a source lists
@@ -443,6 +772,18 @@ impl Notes {
     }
 
     fn add(&mut self, sentence: impl Into<String>) {
+        self.insert(self.0.len(), sentence);
+    }
+
+    /// The place of the next sentence [`add`](Self::add) would write, for [`insert`](Self::insert)
+    /// to write there later.
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Adds `sentence` before the one at `index`, unless the notes say it already; returns where
+    /// the sentence after it goes.
+    fn insert(&mut self, index: usize, sentence: impl Into<String>) -> usize {
         // Whole sentences, so that notes from several places read as one text.
         let mut sentence = sentence.into();
         if let Some(first) = sentence.chars().next() {
@@ -452,12 +793,416 @@ impl Notes {
         if !sentence.ends_with(['.', '!', '?']) {
             sentence.push('.');
         }
-        if !self.0.iter().any(|known| known.contains(&sentence)) {
-            self.0.push(sentence);
+        if self.0.iter().any(|known| known.contains(&sentence)) {
+            return index;
+        }
+        let index = index.min(self.0.len());
+        self.0.insert(index, sentence);
+        index + 1
+    }
+
+    /// The sentences of one shape the importer writes, found by words in their middle and their
+    /// end: each runs from the end of the sentence before (`. `) through `end`. Only sentences
+    /// that start with a code span (`` `Name` ``), as those the importer writes in this shape do,
+    /// are returned, so a reviewer's sentence is never taken for one.
+    fn written(&self, middle: &str, end: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        for known in &self.0 {
+            let mut rest = known.as_str();
+            while let Some(at) = rest.find(middle) {
+                let start = rest[..at].rfind(". ").map_or(0, |dot| dot + 2);
+                let Some(length) = rest[at..].find(end) else {
+                    break;
+                };
+                let stop = at + length + end.len();
+                if rest[start..].starts_with('`') {
+                    found.push(rest[start..stop].to_owned());
+                }
+                rest = &rest[stop..];
+            }
+        }
+        found
+    }
+
+    /// Takes out a sentence the importer wrote earlier and that no longer holds. A schema's notes
+    /// come back as one text, so the sentence goes with the space that joined it to the next; an
+    /// emptied text stays in place (and is not written), so that indices kept for
+    /// [`insert`](Self::insert) still hold.
+    fn remove(&mut self, sentence: &str) {
+        for known in &mut self.0 {
+            let joined = [format!("{sentence} "), format!(" {sentence}")];
+            let found = joined
+                .iter()
+                .map(String::as_str)
+                .chain([sentence])
+                .find(|pattern| known.contains(pattern));
+            if let Some(pattern) = found {
+                *known = known.replacen(pattern, "", 1);
+            }
         }
     }
 
     fn into_text(self) -> Option<String> {
-        (!self.0.is_empty()).then(|| self.0.join(" "))
+        let sentences: Vec<String> = self.0.into_iter().filter(|s| !s.is_empty()).collect();
+        (!sentences.is_empty()).then(|| sentences.join(" "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::diagnostics::{Diagnostics, Location};
+    use crate::import::reference::read_reference;
+    use crate::import::source::Sourced;
+
+    /// The reference page of `Thing` with the create options `options` (`--kebab`, type) and the
+    /// enum values `enums` (`--kebab`, values), read as the importer reads it.
+    fn reference(options: &[(&str, &str)], enums: &[(&str, &str)]) -> EntityFacts {
+        let mut text = "# Things\n\n<!-- BEGIN:GENERATED entity=Things -->\n\n\
+                        Things support Search, Get, Create, Delete.\n\n\
+                        #### Thing create options\n\n\
+                        | Option | Type | Description |\n| --- | --- | --- |\n"
+            .to_owned();
+        for (option, ty) in options {
+            text.push_str(&format!("| `--{option}` | {ty} |  |\n"));
+        }
+        text.push_str("\n#### Thing enum values\n\n| Option | Valid values |\n| --- | --- |\n");
+        for (option, values) in enums {
+            text.push_str(&format!("| `--{option}` | {values} |\n"));
+        }
+        text.push_str("\n<!-- END:GENERATED entity=Things -->\n");
+        let mut diagnostics = Diagnostics::default();
+        let file = diagnostics.add_file(Path::new("things.md"), text.clone());
+        let facts = read_reference(file, "entities/things.md", &text, &mut diagnostics);
+        assert!(diagnostics.is_empty(), "{:?}", diagnostics.summary_lines());
+        facts.expect("the page names its entity")
+    }
+
+    /// A create page that names the enum of `property` `name`, as the seed pages name theirs.
+    fn page_naming(property: &str, name: &str) -> EntityFacts {
+        let at = Location {
+            file: 1,
+            line: 1,
+            column: 1,
+        };
+        EntityFacts {
+            source: "Create Thing (POST /api/sys/things): the rendered documentation page"
+                .to_owned(),
+            entity: "Thing".to_owned(),
+            path: Some(Sourced {
+                value: "/api/sys/things".to_owned(),
+                at,
+            }),
+            operations: vec![Sourced {
+                value: Operation::Create,
+                at,
+            }],
+            create: Some(vec![Param {
+                wire_name: property.to_owned(),
+                ty: DocType::Enum(Some(name.to_owned())),
+                required: false,
+                description: String::new(),
+                at,
+            }]),
+            ..EntityFacts::default()
+        }
+    }
+
+    /// The catalogue row of `Thing` in the catalogue schemas name `catalogue`.
+    fn row(catalogue: &str, confidence: Confidence) -> CatalogueEntry {
+        CatalogueEntry {
+            entity: "Thing".to_owned(),
+            plural: "things".to_owned(),
+            path: "/api/sys/things".to_owned(),
+            area: "sys".to_owned(),
+            ops: "CRUD".to_owned(),
+            confidence,
+            evidence: "x".to_owned(),
+            catalogue: catalogue.to_owned(),
+            at: Location {
+                file: 0,
+                line: 3,
+                column: 3,
+            },
+        }
+    }
+
+    fn enum_names(doc: &SchemaDoc) -> Vec<&str> {
+        doc.enums.iter().map(|e| e.name.as_str()).collect()
+    }
+
+    fn type_of<'a>(doc: &'a SchemaDoc, field: &str) -> &'a str {
+        let found = doc.fields.iter().find(|f| f.name == field);
+        found.map_or("", |field| field.ty.as_str())
+    }
+
+    /// The note that says the enum of `property` is named after it.
+    fn derived(property: &str) -> String {
+        format!(
+            "The enum of `{property}` is named `e{property}` after the property: the reference \
+             lists its values but not its Nexudus name."
+        )
+    }
+
+    const DAYS: &str = "`1` Office, `2` Home";
+
+    #[test]
+    fn identical_derived_tables_share_one_enum_named_after_the_words_their_names_end_with() {
+        let facts = [reference(
+            &[
+                ("monday-attendance", "enum"),
+                ("gender", "enum"),
+                ("tuesday-attendance", "enum"),
+                ("sunday-attendance", "enum"),
+            ],
+            &[
+                ("monday-attendance", DAYS),
+                ("gender", "`1` Male, `2` Female"),
+                ("tuesday-attendance", DAYS),
+                // The same members listed in another order are the same table.
+                ("sunday-attendance", "`2` Home, `1` Office"),
+            ],
+        )];
+        let doc = merge("Thing", &facts, None, None);
+        assert_eq!(enum_names(&doc), ["eAttendance", "eGender"]);
+        let values: Vec<(i64, &str)> = doc.enums[0]
+            .values
+            .iter()
+            .map(|member| (member.value, member.name.as_str()))
+            .collect();
+        assert_eq!(values, [(1, "Office"), (2, "Home")]);
+        assert_eq!(
+            doc.enums[0].description,
+            "Attendance, as the documentation lists its values."
+        );
+        for day in ["MondayAttendance", "TuesdayAttendance", "SundayAttendance"] {
+            assert_eq!(type_of(&doc, day), "enum<eAttendance>", "{day}");
+        }
+        assert_eq!(type_of(&doc, "Gender"), "enum<eGender>");
+        // One note for the group, where the first of its tables is; none per property.
+        assert_eq!(
+            doc.notes.as_deref(),
+            Some(
+                "`MondayAttendance`, `TuesdayAttendance` and `SundayAttendance` share the enum \
+                 `eAttendance`: the reference lists the same values for each but not their \
+                 Nexudus name, so the enum is named after `Attendance`, the words their names \
+                 end with. The enum of `Gender` is named `eGender` after the property: the \
+                 reference lists its values but not its Nexudus name."
+            )
+        );
+
+        // Importing again over the schema changes nothing.
+        let again = merge("Thing", &facts, None, Some(&doc));
+        assert_eq!(again, doc);
+        assert_eq!(again.to_yaml(), doc.to_yaml());
+    }
+
+    #[test]
+    fn tables_stay_separate_without_equal_values_a_common_suffix_or_a_free_name() {
+        let facts = [reference(
+            &[
+                ("start-mode", "enum"),
+                ("end-kind", "enum"),
+                ("order-state", "enum"),
+                ("payment-state", "enum"),
+                ("status", "enum"),
+                ("order-status", "enum"),
+                ("payment-status", "enum"),
+            ],
+            &[
+                // Equal values, but no word in common at the end.
+                ("start-mode", DAYS),
+                ("end-kind", DAYS),
+                // One member named differently.
+                ("order-state", "`1` Open, `2` Closed"),
+                ("payment-state", "`1` Opened, `2` Closed"),
+                // The shared name `eStatus` would be the enum of `Status`, with other values.
+                ("status", "`1` On, `2` Off"),
+                ("order-status", "`1` Paid, `2` Due"),
+                ("payment-status", "`1` Paid, `2` Due"),
+            ],
+        )];
+        let doc = merge("Thing", &facts, None, None);
+        assert_eq!(
+            enum_names(&doc),
+            [
+                "eStartMode",
+                "eEndKind",
+                "eOrderState",
+                "ePaymentState",
+                "eStatus",
+                "eOrderStatus",
+                "ePaymentStatus"
+            ]
+        );
+        assert_eq!(type_of(&doc, "PaymentStatus"), "enum<ePaymentStatus>");
+        let notes = doc.notes.as_deref().unwrap_or_default();
+        assert!(!notes.contains("share the enum"), "{notes}");
+        for property in [
+            "StartMode",
+            "EndKind",
+            "PaymentState",
+            "Status",
+            "OrderStatus",
+        ] {
+            assert!(notes.contains(&derived(property)), "{property}: {notes}");
+        }
+    }
+
+    #[test]
+    fn an_enum_a_page_or_a_reviewer_named_is_neither_shared_nor_noted_as_derived() {
+        let sizes = "`1` Small, `2` Large";
+        let reference = reference(
+            &[
+                ("size", "enum"),
+                ("box-size", "enum"),
+                ("crate-size", "enum"),
+                ("door-size", "enum"),
+            ],
+            &[
+                ("size", sizes),
+                ("box-size", sizes),
+                ("crate-size", sizes),
+                ("door-size", sizes),
+            ],
+        );
+        let facts = [page_naming("Size", "eLockerSize"), reference];
+        let doc = merge("Thing", &facts, None, None);
+        // The page's name takes the values, and the name derived for the table goes unsaid.
+        assert_eq!(type_of(&doc, "Size"), "enum<eLockerSize>");
+        assert_eq!(enum_names(&doc), ["eLockerSize", "eSize"]);
+        assert_eq!(doc.enums[0].values.len(), 2);
+        let notes = doc.notes.clone().unwrap_or_default();
+        assert!(!notes.contains("`Size` is named"), "{notes}");
+        assert!(
+            notes.starts_with("`BoxSize`, `CrateSize` and `DoorSize` share the enum `eSize`"),
+            "{notes}"
+        );
+
+        // A reviewer gives CrateSize an enum of its own: it keeps it, and the note of the group
+        // an earlier import wrote is replaced by the one of the group that is left.
+        let mut reviewed = doc.clone();
+        for field in &mut reviewed.fields {
+            if field.name == "CrateSize" {
+                field.ty = "enum<eCrate>".to_owned();
+            }
+        }
+        let again = merge("Thing", &facts, None, Some(&reviewed));
+        assert_eq!(type_of(&again, "CrateSize"), "enum<eCrate>");
+        assert_eq!(type_of(&again, "BoxSize"), "enum<eSize>");
+        assert_eq!(type_of(&again, "DoorSize"), "enum<eSize>");
+        assert_eq!(enum_names(&again), ["eLockerSize", "eSize", "eCrate"]);
+        assert_eq!(again.enums[2].values.len(), 2);
+        let notes = again.notes.unwrap_or_default();
+        assert!(
+            notes.starts_with(
+                "`BoxSize` and `DoorSize` share the enum `eSize`: the reference lists the same \
+                 values for each but not their Nexudus name, so the enum is named after `Size`, \
+                 the words their names end with."
+            ),
+            "{notes}"
+        );
+        assert!(!notes.contains("`CrateSize` and"), "{notes}");
+        assert!(!notes.contains("`CrateSize` is named"), "{notes}");
+    }
+
+    #[test]
+    fn a_schema_written_before_enums_were_shared_is_brought_in_line() {
+        let facts = [reference(
+            &[
+                ("monday-attendance", "enum"),
+                ("tuesday-attendance", "enum"),
+            ],
+            &[("monday-attendance", DAYS), ("tuesday-attendance", DAYS)],
+        )];
+        // What the importer wrote before: an enum and a note per property, around a reviewer's
+        // own sentence.
+        let mut old = merge("Thing", &facts, None, None);
+        old.enums = ["eMondayAttendance", "eTuesdayAttendance"]
+            .iter()
+            .map(|name| EnumDoc {
+                name: (*name).to_owned(),
+                ..old.enums[0].clone()
+            })
+            .collect();
+        for field in &mut old.fields {
+            field.ty = format!("enum<e{}>", field.name);
+        }
+        old.notes = Some(format!(
+            "{} Ask support before changing these. {}",
+            derived("MondayAttendance"),
+            derived("TuesdayAttendance")
+        ));
+        let doc = merge("Thing", &facts, None, Some(&old));
+        assert_eq!(enum_names(&doc), ["eAttendance"]);
+        assert_eq!(type_of(&doc, "MondayAttendance"), "enum<eAttendance>");
+        assert_eq!(type_of(&doc, "TuesdayAttendance"), "enum<eAttendance>");
+        assert_eq!(
+            doc.notes.as_deref(),
+            Some(
+                "Ask support before changing these. `MondayAttendance` and `TuesdayAttendance` \
+                 share the enum `eAttendance`: the reference lists the same values for each but \
+                 not their Nexudus name, so the enum is named after `Attendance`, the words their \
+                 names end with."
+            )
+        );
+    }
+
+    #[test]
+    fn the_sources_and_notes_name_the_catalogue_that_gave_the_path() {
+        let facts = [reference(&[("name", "string")], &[])];
+        let doc = merge(
+            "Thing",
+            &facts,
+            Some(&row("schema-sources/catalogue.md", Confidence::Inferred)),
+            None,
+        );
+        assert_eq!(doc.path, "/api/sys/things");
+        assert_eq!(
+            doc.sources[0],
+            "path: schema-sources/catalogue.md (inferred)"
+        );
+        assert_eq!(
+            doc.notes.as_deref(),
+            Some(
+                "The area of /api/sys/things is inferred: no documentation page shows this URL \
+                 (schema-sources/catalogue.md). Check it before relying on it."
+            )
+        );
+        // The vendor's catalogue keeps the name schemas have always carried.
+        let doc = merge(
+            "Thing",
+            &facts,
+            Some(&row("catalogue.md", Confidence::Documented)),
+            None,
+        );
+        assert_eq!(doc.sources[0], "path: catalogue.md (documented)");
+        assert_eq!(doc.notes, None);
+    }
+
+    #[test]
+    fn names_split_into_pascal_case_words_and_share_their_last_ones() {
+        assert_eq!(words("MondayAttendance"), ["Monday", "Attendance"]);
+        assert_eq!(words("IncomingServerSSL"), ["Incoming", "Server", "SSL"]);
+        assert_eq!(words("SSLPort"), ["SSL", "Port"]);
+        assert_eq!(
+            words("Office365AccessToken"),
+            ["Office365", "Access", "Token"]
+        );
+        assert_eq!(words("Images2D"), ["Images2", "D"]);
+        let suffix = |names: &[&str]| {
+            let names: Vec<String> = names.iter().map(|name| (*name).to_owned()).collect();
+            common_suffix(&names)
+        };
+        assert_eq!(
+            suffix(&["AddressIdentityCheckProvider", "IdentityCheckProvider"]).as_deref(),
+            Some("IdentityCheckProvider")
+        );
+        assert_eq!(suffix(&["UseSSL", "RequireSSL"]).as_deref(), Some("SSL"));
+        // A shared tail of letters is not a shared word.
+        assert_eq!(suffix(&["Status", "Bonus"]), None);
+        assert_eq!(suffix(&["StartMode", "EndKind"]), None);
     }
 }

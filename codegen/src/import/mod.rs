@@ -29,22 +29,30 @@ pub struct ImportReport {
 ///
 /// `sources` are files or folders of them: vendor entity reference pages (`*.md`) and
 /// documentation pages of a create or update operation (MDX source or rendered text).
-/// `catalogue`, the entity -> URL table, supplies paths the pages do not show.
+/// `catalogues`, entity -> URL tables, supply paths the pages do not show: an entity's row comes
+/// from the first of them that lists it, so the vendor's catalogue goes first and the project's
+/// addendum (`schema-sources/catalogue.md`) after it. A schema names the catalogue its path came
+/// from by file name, with its folder when an earlier catalogue has the same file name.
 ///
 /// Problems in a source (a malformed line, an unknown type) are reported with their file and
 /// line in the returned [`Diagnostics`], and everything else is still imported: the report and
 /// the problems come back together.
 pub fn import(
     sources: &[PathBuf],
-    catalogue: Option<&Path>,
+    catalogues: &[PathBuf],
     out: &Path,
 ) -> (ImportReport, Diagnostics) {
     let mut diagnostics = Diagnostics::for_sources();
     let mut report = ImportReport::default();
-    let entries = catalogue
-        .and_then(|path| read_file(path, &mut diagnostics))
-        .map(|(file, text)| catalogue::read_catalogue(file, &text, &mut diagnostics))
-        .unwrap_or_default();
+    let entries: Vec<Vec<catalogue::CatalogueEntry>> = catalogues
+        .iter()
+        .zip(catalogue::names(catalogues))
+        .map(|(path, name)| {
+            read_file(path, &mut diagnostics)
+                .map(|(file, text)| catalogue::read_catalogue(file, &name, &text, &mut diagnostics))
+                .unwrap_or_default()
+        })
+        .collect();
 
     let mut by_entity: BTreeMap<String, Vec<EntityFacts>> = BTreeMap::new();
     for path in expand(sources, &mut diagnostics) {
@@ -80,10 +88,7 @@ pub fn import(
                 continue;
             }
         };
-        let row = entries.iter().find(|row| row.entity == entity).or_else(|| {
-            let plural = target_plural(&facts)?;
-            catalogue::by_plural(&entries, &plural)
-        });
+        let row = catalogue::find(&entries, &entity, target_plural(&facts).as_deref());
         let doc = merge::merge(&entity, &facts, row, base.as_ref());
         if doc.path.is_empty() {
             let at = facts
@@ -94,7 +99,8 @@ pub fn import(
             diagnostics.error(
                 Location::file_start(file),
                 format!("{entity} is not imported: no source gives its URL path ({at})"),
-                "add its row to the catalogue, or import a documentation page that shows the URL",
+                "add its row to a catalogue (the project's addendum, `schema-sources/catalogue.md`, \
+                 holds rows the vendor's lacks), or import a documentation page that shows the URL",
             );
             continue;
         }

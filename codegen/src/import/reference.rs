@@ -585,7 +585,8 @@ impl Page<'_> {
     }
 
     /// A row of an enum values table. The reference ties it to an option, never to a Nexudus
-    /// enum name, so the name is derived as `e{Property}` and a remark says so.
+    /// enum name, so the name is derived as `e{Property}` and the table keeps the property: the
+    /// merge settles the name against the other sources and notes how it did.
     fn enum_row(&mut self, number: usize, option: &Cell, kebab: &str, values: &Cell) {
         let values = match enum_values(&values.text) {
             Ok(members) => members,
@@ -614,8 +615,13 @@ impl Page<'_> {
             return;
         }
         self.enum_options
-            .insert(property, (format!("--{kebab}"), at));
-        self.facts.enums.push(EnumTable { name, values, at });
+            .insert(property.clone(), (format!("--{kebab}"), at));
+        self.facts.enums.push(EnumTable {
+            name,
+            property: Some(property),
+            values,
+            at,
+        });
     }
 
     /// A line of prose: the operations sentence anywhere; the description and remarks in the intro.
@@ -804,13 +810,6 @@ impl Page<'_> {
         }
         self.respell();
         for (property, (option, at)) in &self.enum_options {
-            self.facts.remarks.push(Sourced {
-                value: format!(
-                    "the enum of `{property}` is named `e{property}` after the property: the \
-                     reference lists its values but not its Nexudus name"
-                ),
-                at: *at,
-            });
             let is_enum_option = self
                 .facts
                 .create
@@ -869,8 +868,9 @@ impl Page<'_> {
                 self.enum_options.insert(spelled.clone(), option);
             }
             for table in &mut self.facts.enums {
-                if table.name.strip_prefix('e') == Some(rebuilt.as_str()) {
+                if table.property.as_ref() == Some(rebuilt) {
                     table.name = format!("e{spelled}");
+                    table.property = Some(spelled.clone());
                 }
             }
         }
@@ -1154,6 +1154,7 @@ Hand-written notes.
             facts.enums,
             [EnumTable {
                 name: "eShape".to_owned(),
+                property: Some("Shape".to_owned()),
                 values: vec![
                     EnumMember {
                         value: 0,
@@ -1181,17 +1182,11 @@ Hand-written notes.
             .collect();
         assert_eq!(
             remarks,
-            [
-                (
-                    "the enum of `Shape` is named `eShape` after the property: the reference \
-                     lists its values but not its Nexudus name",
-                    at(49, 3)
-                ),
-                (
-                    "hand-written text follows the generated block; it is not read",
-                    at(53, 1)
-                ),
-            ]
+            // The derived name is the merge's to note, once it knows no page names the enum.
+            [(
+                "hand-written text follows the generated block; it is not read",
+                at(53, 1)
+            )]
         );
     }
 
@@ -1505,7 +1500,9 @@ Links support Search, Get, Create, Update.
             ["DomainURL", "EntityUrl", "SiteID"]
         );
         assert_eq!(names(facts.update.as_ref()), ["DomainURL"]);
+        // The table follows the property's spelling, so the merge finds its field.
         assert_eq!(facts.enums[0].name, "eSiteID");
+        assert_eq!(facts.enums[0].property.as_deref(), Some("SiteID"));
         let remarks: Vec<(&str, Location)> = facts
             .remarks
             .iter()
@@ -1528,11 +1525,6 @@ Links support Search, Get, Create, Update.
                      the page's spelling is used",
                     at(15, 3)
                 ),
-                (
-                    "the enum of `SiteID` is named `eSiteID` after the property: the reference \
-                     lists its values but not its Nexudus name",
-                    at(27, 3)
-                ),
             ]
         );
     }
@@ -1542,7 +1534,7 @@ Links support Search, Get, Create, Update.
     /// schema.
     #[test]
     fn the_vendor_reference_reads_without_problems() {
-        use crate::import::catalogue::{by_plural, read_catalogue};
+        use crate::import::catalogue::{Confidence, by_plural, find, read_catalogue};
 
         let dir = Path::new(concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -1557,7 +1549,12 @@ Links support Search, Get, Create, Update.
         let catalogue_path = dir.join("catalogue.md");
         let catalogue_text = read_text(&catalogue_path);
         let catalogue_file = diagnostics.add_file(&catalogue_path, catalogue_text.clone());
-        let catalogue = read_catalogue(catalogue_file, &catalogue_text, &mut diagnostics);
+        let catalogue = read_catalogue(
+            catalogue_file,
+            "catalogue.md",
+            &catalogue_text,
+            &mut diagnostics,
+        );
         assert_eq!(catalogue.len(), 212);
 
         let mut paths: Vec<_> = std::fs::read_dir(dir.join("entities"))
@@ -1589,6 +1586,32 @@ Links support Search, Get, Create, Update.
             .filter(|plural| by_plural(&catalogue, plural).is_none())
             .collect();
         assert_eq!(unlisted, ["proactiveactionconfigs", "proposedactions"]);
+        // The project's addendum gives them, as inferred guesses, and shadows no vendor row.
+        let addendum_path = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../schema-sources/catalogue.md"
+        ));
+        let addendum_text = read_text(addendum_path);
+        let addendum_file = diagnostics.add_file(addendum_path, addendum_text.clone());
+        let addendum = read_catalogue(
+            addendum_file,
+            "schema-sources/catalogue.md",
+            &addendum_text,
+            &mut diagnostics,
+        );
+        assert!(
+            addendum
+                .iter()
+                .all(|row| by_plural(&catalogue, &row.plural).is_none())
+        );
+        let both = [catalogue.clone(), addendum];
+        for plural in unlisted {
+            let (facts, _) = &pages[&format!("{plural}.md")];
+            let row = find(&both, &facts.entity, Some(plural)).expect("a row");
+            assert_eq!(row.catalogue, "schema-sources/catalogue.md", "{plural}");
+            assert_eq!(row.path, format!("/api/sys/{plural}"));
+            assert_eq!(row.confidence, Confidence::Inferred);
+        }
         for (name, (facts, _)) in &pages {
             if let Some(entry) = by_plural(&catalogue, name.trim_end_matches(".md")) {
                 assert_eq!(facts.entity, entry.entity, "{name}");
@@ -1748,12 +1771,19 @@ Links support Search, Get, Create, Update.
             ),
             (Some(51), Some(38))
         );
+        // The reference never names an enum: every table's name is derived from its property.
         let tables: usize = pages.values().map(|(facts, _)| facts.enums.len()).sum();
         let derived = pages
             .values()
-            .flat_map(|(facts, _)| &facts.remarks)
-            .filter(|remark| remark.value.contains("after the property"))
+            .flat_map(|(facts, _)| &facts.enums)
+            .filter(|table| {
+                table
+                    .property
+                    .as_ref()
+                    .is_some_and(|property| table.name == format!("e{property}"))
+            })
             .count();
+        assert_eq!(tables, 60);
         assert_eq!(derived, tables);
     }
 }

@@ -1088,8 +1088,12 @@ impl<'a> Page<'a> {
                 }
                 continue;
             }
+            // The page settled the name (its title, the enum a property refers to, or
+            // `e{Property}` with its own remark) and typed the property with it, so the merge
+            // takes it as given: no `property` for it to rename.
             enums.push(EnumTable {
                 name,
+                property: None,
                 values: table.values,
                 at: table.at,
             });
@@ -1609,6 +1613,7 @@ Widgets are painted on delivery.
             update: None,
             enums: vec![EnumTable {
                 name: "eWidgetColour".to_owned(),
+                property: None,
                 values: vec![
                     member(1, "Red", Some("Like a tomato.")),
                     member(2, "Blue", None),
@@ -1731,11 +1736,13 @@ HTTP status code.
             enums: vec![
                 EnumTable {
                     name: "eWidgetColour".to_owned(),
+                    property: None,
                     values: vec![member(1, "Red", None), member(2, "Blue", None)],
                     at: at(20, 1),
                 },
                 EnumTable {
                     name: "eWidgetMount".to_owned(),
+                    property: None,
                     values: vec![member(0, "None", None), member(1, "Wall", None)],
                     at: at(23, 1),
                 },

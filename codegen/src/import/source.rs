@@ -77,9 +77,13 @@ pub(crate) enum DocType {
 /// An enum's value table as a source lists it.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct EnumTable {
-    /// The Nexudus name, `eEmailServerType`; when the source names only the property, the
-    /// reader derives `e{Property}` and says so in a remark.
+    /// The Nexudus name, `eEmailServerType`; when the vendor reference names only the property,
+    /// the reader derives `e{Property}` and sets [`property`](Self::property).
     pub(crate) name: String,
+    /// The property the name was derived from, when the source gives no Nexudus name: the merge
+    /// then settles the name (the enum a page gave the property, or one shared by properties
+    /// with the same values) and writes the note that says how.
+    pub(crate) property: Option<String>,
     pub(crate) values: Vec<EnumMember>,
     pub(crate) at: Location,
 }
