@@ -1,4 +1,5 @@
-//! Generates the entity code from `schema/` into `OUT_DIR`; fails the build on any schema problem.
+//! Generates the entity code of the enabled API areas from `schema/` into `OUT_DIR`; fails the
+//! build on any schema problem.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,7 +19,12 @@ fn main() -> ExitCode {
         println!("cargo:rerun-if-changed={}", entry.path().display());
     }
 
-    let output = match nexudus_codegen::generate(&schemas) {
+    // One Cargo feature per API area; Cargo tells a build script which are on as
+    // `CARGO_FEATURE_{NAME}`. Areas that are off are not generated, hence not compiled.
+    let areas: Vec<&str> = nexudus_codegen::area_names()
+        .filter(|area| std::env::var_os(format!("CARGO_FEATURE_{}", area.to_uppercase())).is_some())
+        .collect();
+    let output = match nexudus_codegen::generate_areas(&schemas, areas) {
         Ok(output) => output,
         Err(problems) => {
             eprintln!("{problems}");

@@ -26,17 +26,36 @@ pub use diagnostics::Diagnostics;
 pub use import::{ImportReport, import};
 pub use write::{GeneratedFile, Output};
 
+/// The API areas (`/api/{area}/...`) a schema may use, in order: the SDK has one Cargo feature
+/// for each.
+pub fn area_names() -> impl Iterator<Item = &'static str> {
+    ir::AREAS.iter().map(|area| area.name)
+}
+
 /// Generates the SDK code for `input`: a schema file or a folder of `*.yaml` schema files.
 ///
 /// On success the [`Output`] holds every generated file, formatted and deterministic: the same
 /// schemas give byte-identical output. On failure the [`Diagnostics`] hold every problem found in
 /// every file, each with its file, line and column and a hint on how to fix it.
 pub fn generate(input: &Path) -> Result<Output, Diagnostics> {
+    generate_areas(input, area_names())
+}
+
+/// [`generate`], for the entities of the given API areas only (see [`area_names`]): every schema
+/// is still checked, but only these areas' code is emitted, so that a build that needs one area
+/// compiles one area.
+pub fn generate_areas<'a>(
+    input: &Path,
+    areas: impl IntoIterator<Item = &'a str>,
+) -> Result<Output, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let raw = load::load(input, &mut diagnostics);
-    let Some(ir) = check::check(raw, &mut diagnostics) else {
+    let Some(mut ir) = check::check(raw, &mut diagnostics) else {
         return Err(diagnostics);
     };
+    let areas: Vec<&str> = areas.into_iter().collect();
+    ir.entities
+        .retain(|entity| areas.contains(&entity.area.name));
     let mut files = Vec::new();
     let tree = write::format(
         emit::module_tree(&ir),

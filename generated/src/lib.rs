@@ -45,9 +45,8 @@ mod runtime;
 
 pub use runtime::{
     Client, ClientBuilder, Command, CommandOutcome, CommandParameter, CommandParameterInfo,
-    Completeness, DirectionEncoding, Error, Full, Operation, Page, PageRequest, Partial, RateLimit,
-    Secret, SortDirection, SortKey, UnknownValue, ValidationError, ValidationErrors,
-    ValidationOrigin, WriteOutcome,
+    DirectionEncoding, Error, Full, Operation, Page, PageRequest, RateLimit, Secret, SortDirection,
+    SortKey, UnknownValue, ValidationError, ValidationErrors, ValidationOrigin, WriteOutcome,
 };
 
 include!(concat!(env!("OUT_DIR"), "/entities.rs"));

@@ -225,7 +225,7 @@ impl Baseline {
 }
 
 async fn sdk_get(client: &nexudus::Client) -> i64 {
-    let record: EmailAccount = client
+    let record: nexudus::Full<EmailAccount> = client
         .email_accounts()
         .get(RECORD_ID)
         .await

@@ -90,41 +90,142 @@ fn the_generated_code_is_fully_qualified() {
     let output =
         generate(&workspace().join("schema")).unwrap_or_else(|problems| panic!("{problems}"));
     for file in &output.files {
-        for line in file
-            .source
-            .lines()
-            .filter(|line| !line.trim_start().starts_with("//"))
-        {
-            let line = &without_string_literals(line);
-            for bare in [
-                "Option<", "String", "Vec<", "Result<", "Some(", "None", "Ok(",
-            ] {
-                let qualified = line
-                    .match_indices(bare)
-                    .all(|(at, _)| line[..at].ends_with("::"));
-                assert!(
-                    qualified,
-                    "`{bare}` is not fully qualified in {}: {line}",
-                    file.path.display()
-                );
-            }
-        }
+        let parsed = syn::parse_file(&file.source)
+            .unwrap_or_else(|error| panic!("{} does not parse: {error}", file.path.display()));
+        let mut bare = BarePreludePaths::default();
+        syn::visit::visit_file(&mut bare, &parsed);
+        assert!(
+            bare.found.is_empty(),
+            "{} names prelude items without their full path: {:?}",
+            file.path.display(),
+            bare.found
+        );
     }
 }
 
-/// The line with the contents of its string literals blanked, so wire names are not mistaken for code.
-fn without_string_literals(line: &str) -> String {
-    let mut inside = false;
-    line.chars()
-        .map(|c| {
-            if c == '"' {
-                inside = !inside;
-                c
-            } else if inside {
-                ' '
-            } else {
-                c
-            }
+#[test]
+fn the_prelude_check_finds_bare_names_and_not_variants_so_named() {
+    let source = "enum Kind { None, Some(i64) }\n\
+                  fn f(a: Kind) -> ::std::option::Option<Kind> { let _ = Kind::None; Some(a) }";
+    let parsed = syn::parse_file(source).expect("parses");
+    let mut bare = BarePreludePaths::default();
+    syn::visit::visit_file(&mut bare, &parsed);
+    assert_eq!(bare.found, ["Some"]);
+}
+
+/// Every path, in types and expressions alike, that is one bare prelude name (`Option`,
+/// `String`, `Some(..)`, ...): such a name would resolve to an entity or enum variant of the
+/// same name. A variant declared `None` is not a path, so it is not counted.
+#[derive(Default)]
+struct BarePreludePaths {
+    found: Vec<String>,
+}
+
+impl<'ast> syn::visit::Visit<'ast> for BarePreludePaths {
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        const PRELUDE: [&str; 9] = [
+            "Option", "Some", "None", "String", "Vec", "Result", "Ok", "Err", "Box",
+        ];
+        if path.leading_colon.is_none()
+            && path.segments.len() == 1
+            && PRELUDE.iter().any(|name| path.segments[0].ident == name)
+        {
+            self.found.push(path.segments[0].ident.to_string());
+        }
+        syn::visit::visit_path(self, path);
+    }
+}
+
+/// The `[features]` table of the SDK's manifest: each feature with what it turns on.
+fn sdk_features() -> Vec<(String, Vec<String>)> {
+    let manifest = std::fs::read_to_string(workspace().join("generated/Cargo.toml"))
+        .expect("the SDK's manifest");
+    manifest
+        .lines()
+        .skip_while(|line| line.trim() != "[features]")
+        .skip(1)
+        .take_while(|line| !line.starts_with('['))
+        .filter_map(|line| line.split_once('='))
+        .map(|(name, list)| {
+            let turned_on = list
+                .trim()
+                .trim_matches(['[', ']'])
+                .split(',')
+                .map(|item| item.trim().trim_matches('"').to_owned())
+                .filter(|item| !item.is_empty())
+                .collect();
+            (name.trim().to_owned(), turned_on)
         })
         .collect()
+}
+
+#[test]
+fn the_sdk_has_one_feature_per_area_and_full_turns_on_every_one() {
+    let features = sdk_features();
+    let areas: Vec<String> = nexudus_codegen::area_names().map(str::to_owned).collect();
+    let area_features: Vec<String> = features
+        .iter()
+        .filter(|(name, _)| name != "default" && name != "full")
+        .map(|(name, turned_on)| {
+            assert!(
+                turned_on.is_empty(),
+                "{name} is an area: it turns on nothing else"
+            );
+            name.clone()
+        })
+        .collect();
+    assert_eq!(
+        area_features, areas,
+        "one feature per area, in the generator's order"
+    );
+    let full = features
+        .iter()
+        .find(|(name, _)| name == "full")
+        .expect("a `full` feature");
+    assert_eq!(full.1, areas, "`full` is every area");
+    let default = features
+        .iter()
+        .find(|(name, _)| name == "default")
+        .expect("defaults");
+    assert_eq!(default.1, ["full"]);
+}
+
+#[test]
+fn generating_some_areas_emits_only_their_entities() {
+    let schemas = workspace().join("schema");
+    let all = generate(&schemas).unwrap_or_else(|problems| panic!("{problems}"));
+    let some = nexudus_codegen::generate_areas(&schemas, ["crm", "spaces"])
+        .unwrap_or_else(|problems| panic!("{problems}"));
+    let in_areas = |path: &std::path::Path| path.starts_with("crm") || path.starts_with("spaces");
+    let expected: Vec<_> = all
+        .files
+        .iter()
+        .filter(|file| in_areas(&file.path))
+        .collect();
+    let entities: Vec<_> = some
+        .files
+        .iter()
+        .filter(|file| file.schema.is_some())
+        .collect();
+    assert!(
+        !expected.is_empty(),
+        "the schemas have crm and spaces entities"
+    );
+    assert_eq!(
+        entities, expected,
+        "the same files, byte for byte, and no others"
+    );
+    let tree = some
+        .files
+        .iter()
+        .find(|file| file.schema.is_none())
+        .expect("the module tree");
+    assert!(tree.source.contains("pub mod crm {") && tree.source.contains("pub mod spaces {"));
+    assert!(
+        !tree.source.contains("pub mod billing {"),
+        "{}",
+        tree.source
+    );
+    let none = nexudus_codegen::generate_areas(&schemas, []).unwrap_or_else(|p| panic!("{p}"));
+    assert_eq!(none.files.len(), 1, "only the (empty) module tree");
 }

@@ -1,5 +1,6 @@
 //! The record type reads what the API sends leniently, and becomes an update request that keeps it.
 
+use nexudus::Full;
 use nexudus::crm::email_account::{EmailAccount, EmailAccountUpdate, EmailServerType};
 use serde_json::json;
 
@@ -46,7 +47,7 @@ fn a_record_is_read_leniently() {
 
 #[test]
 fn an_update_from_a_record_keeps_every_value() {
-    let record: EmailAccount = serde_json::from_value(fetched()).expect("the record parses");
+    let record: Full<EmailAccount> = serde_json::from_value(fetched()).expect("the record parses");
     let mut request =
         EmailAccountUpdate::from_record(&record).expect("the record has every required field");
     request.display_name = "Reception".into();
@@ -71,7 +72,7 @@ fn a_record_missing_required_fields_names_every_one() {
     object.remove("DisplayName");
     object.insert("IncomingServerPort".into(), serde_json::Value::Null);
     object.remove("LastMessageId");
-    let record: EmailAccount = serde_json::from_value(partial).expect("the record parses");
+    let record: Full<EmailAccount> = serde_json::from_value(partial).expect("the record parses");
     let errors =
         EmailAccountUpdate::from_record(&record).expect_err("two required fields are missing");
     let found: Vec<(&str, &str)> = errors

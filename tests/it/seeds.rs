@@ -1,7 +1,10 @@
-//! The documentation pages' own examples: request bodies round-trip through the request types,
-//! and the example answers, served over HTTP, become the typed results.
+//! The documentation pages' own examples: request bodies are what the request types send, and
+//! the example answers, served over HTTP, become the typed results.
 
-use nexudus::crm::email_account::{EmailAccountCreate, EmailAccountUpdate};
+use nexudus::Full;
+use nexudus::crm::email_account::{
+    EmailAccount, EmailAccountCreate, EmailAccountCreateRequired, EmailAccountUpdate,
+};
 use serde_json::Value;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -62,7 +65,8 @@ fn json_objects(text: &str) -> Vec<Value> {
 }
 
 #[test]
-fn the_create_example_body_round_trips_and_fails_validation_as_placeholders_should() {
+fn the_create_example_body_is_what_the_create_type_sends_and_fails_validation_as_placeholders_should()
+ {
     let examples = examples(CREATE_PAGE);
     assert_eq!(
         examples.bodies.len(),
@@ -70,13 +74,24 @@ fn the_create_example_body_round_trips_and_fails_validation_as_placeholders_shou
         "the cURL sample is the only JSON body"
     );
     let body = &examples.bodies[0];
-    let request: EmailAccountCreate =
-        serde_json::from_value(body.clone()).expect("the create example parses");
-    assert_eq!(request.business_id, 0);
-    assert_eq!(
-        request.incoming_server_type, None,
-        "optional on the create page and absent from its example"
-    );
+    // Every property of the example is one the record knows, with the type it has there.
+    let record: EmailAccount =
+        serde_json::from_value(body.clone()).expect("the create example parses as a record");
+    assert_eq!(record.business_id, Some(0));
+    // The example's placeholders, set through the typed request, give exactly its body: the
+    // same names, and optional properties it leaves out (`IncomingServerType`) left out.
+    let request = EmailAccountCreate::new(EmailAccountCreateRequired {
+        business_id: 0,
+        display_name: String::new(),
+        email_address: String::new(),
+        incoming_server: String::new(),
+        incoming_server_port: 0,
+        incoming_server_username: String::new(),
+        outgoing_server: String::new(),
+        outgoing_server_port: 0,
+        outgoing_server_username: String::new(),
+    });
+    assert_eq!(request.incoming_server_type, None);
     assert_eq!(serde_json::to_value(&request).expect("serializes"), *body);
 
     // The sample's values are placeholders: empty strings and port 0, which validation must catch, all at once.
@@ -117,8 +132,10 @@ fn the_update_example_body_round_trips_with_unlisted_enum_values() {
         "the cURL sample is the only JSON body"
     );
     let body = &examples.bodies[0];
-    let request: EmailAccountUpdate =
-        serde_json::from_value(body.clone()).expect("the update example parses");
+    // Read as a record fetched on its own, then turned into the update that keeps every value.
+    let record: Full<EmailAccount> =
+        serde_json::from_value(body.clone()).expect("the update example parses as a record");
+    let request = EmailAccountUpdate::from_record(&record).expect("every required value is there");
     assert_eq!(request.id, 87_654_321);
     // The example sends 0, a value the documentation does not list: it is kept, not rejected.
     assert_eq!(i64::from(request.incoming_server_type), 0);

@@ -89,8 +89,8 @@ fn search(entity: &Entity) -> TokenStream {
     let search_doc = doc(&format!(
         "`GET {path}`: one page of the {name} records that `filter` matches, as `page` asks \
          (page number, size, order).\n\n\
-         Search results leave collection properties out, so the records are \
-         [`Partial`](crate::Partial). A page number or size of 0 is a client-side \
+         Search results leave collection properties out, so they cannot become an update \
+         request (see [`Full`](crate::Full)). A page number or size of 0 is a client-side \
          [`Error::Validation`](crate::Error::Validation); nothing is sent.",
         path = entity.path,
         name = entity.name,
@@ -105,12 +105,14 @@ fn search(entity: &Entity) -> TokenStream {
     ));
     quote! {
         #search_doc
-        pub async fn search(
+        pub fn search(
             &self,
             filter: &#filter,
             page: &crate::PageRequest<#sort>,
-        ) -> ::std::result::Result<crate::Page<#record<crate::Partial>>, crate::Error> {
-            self.client.search(&SEARCH, filter.query(), page).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<crate::Page<#record>, crate::Error>,
+        > + ::std::marker::Send {
+            self.client.search(&SEARCH, filter.query.to_pairs(), page)
         }
 
         #search_all_doc
@@ -119,9 +121,9 @@ fn search(entity: &Entity) -> TokenStream {
             filter: &#filter,
             page: crate::PageRequest<#sort>,
         ) -> impl ::futures_core::Stream<
-            Item = ::std::result::Result<#record<crate::Partial>, crate::Error>,
-        > + ::std::marker::Send + '_ {
-            self.client.search_all(&SEARCH, filter.query(), page)
+            Item = ::std::result::Result<#record, crate::Error>,
+        > + ::std::marker::Send {
+            self.client.search_all(&SEARCH, filter.query.to_pairs(), page)
         }
     }
 }
@@ -130,18 +132,20 @@ fn get_many(entity: &Entity) -> TokenStream {
     let record = format_ident!("{}", entity.name);
     let method_doc = doc(&format!(
         "`GET {}/?id=[..]`: the {} records with these Ids, in one request.\n\n\
-         The API answers partial records (collection properties left out), so they are \
-         [`Partial`](crate::Partial) and cannot become an update request. Ids with no record \
+         The API answers partial records (collection properties left out), so they cannot \
+         become an update request (see [`Full`](crate::Full)). Ids with no record \
          are left out of the answer; no Ids answer an empty list without a request.",
         entity.path, entity.name
     ));
     quote! {
         #method_doc
-        pub async fn get_many(
+        pub fn get_many(
             &self,
             ids: &[i64],
-        ) -> ::std::result::Result<::std::vec::Vec<#record<crate::Partial>>, crate::Error> {
-            self.client.get_many(&GET_MANY, ids).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<::std::vec::Vec<#record>, crate::Error>,
+        > + ::std::marker::Send {
+            self.client.get_many(&GET_MANY, ids)
         }
     }
 }
@@ -162,20 +166,24 @@ fn commands(entity: &Entity) -> TokenStream {
     ));
     quote! {
         #list_doc
-        pub async fn commands(
+        pub fn commands(
             &self,
-        ) -> ::std::result::Result<::std::vec::Vec<crate::Command>, crate::Error> {
-            self.client.commands(&COMMANDS).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<::std::vec::Vec<crate::Command>, crate::Error>,
+        > + ::std::marker::Send {
+            self.client.commands(&COMMANDS)
         }
 
         #run_doc
-        pub async fn run_command(
+        pub fn run_command(
             &self,
             key: &str,
             ids: &[i64],
             parameters: &[crate::CommandParameter],
-        ) -> ::std::result::Result<crate::CommandOutcome, crate::Error> {
-            self.client.run_command(&RUN_COMMAND, key, ids, parameters).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<crate::CommandOutcome, crate::Error>,
+        > + ::std::marker::Send {
+            self.client.run_command(&RUN_COMMAND, key, ids, parameters)
         }
     }
 }
@@ -183,15 +191,20 @@ fn commands(entity: &Entity) -> TokenStream {
 fn get_one(entity: &Entity) -> TokenStream {
     let record = format_ident!("{}", entity.name);
     let method_doc = doc(&format!(
-        "`GET {}/{{id}}`: the {} record with this Id, with every property.\n\n\
+        "`GET {}/{{id}}`: the {} record with this Id, with every property, as a \
+         [`Full`](crate::Full) record that can become an update request.\n\n\
          [`Error::NotFound`](crate::Error::NotFound) when there is none.",
         entity.path, entity.name
     ));
     quote! {
         #method_doc
-        pub async fn get(&self, id: i64) -> ::std::result::Result<#record, crate::Error> {
-            let body = self.client.read(&GET, ::std::option::Option::Some(id), &[]).await?;
-            GET.decode(200, &body)
+        pub fn get(
+            &self,
+            id: i64,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<crate::Full<#record>, crate::Error>,
+        > + ::std::marker::Send {
+            self.client.get(&GET, id)
         }
     }
 }
@@ -203,8 +216,13 @@ fn delete_one(entity: &Entity) -> TokenStream {
     ));
     quote! {
         #method_doc
-        pub async fn delete(&self, id: i64) -> ::std::result::Result<crate::WriteOutcome, crate::Error> {
-            self.client.delete(&DELETE, id).await
+        pub fn delete(
+            &self,
+            id: i64,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<crate::WriteOutcome, crate::Error>,
+        > + ::std::marker::Send {
+            self.client.delete(&DELETE, id)
         }
     }
 }
@@ -282,12 +300,18 @@ fn method(entity: &Entity, write: Write) -> TokenStream {
     ));
     quote! {
         #method_doc
-        pub async fn #verb(
+        pub fn #verb(
             &self,
             request: &#request,
-        ) -> ::std::result::Result<crate::WriteOutcome, crate::Error> {
-            request.validate().map_err(|errors| #endpoint.rejected(errors))?;
-            self.client.write(&#endpoint, #endpoint.encode(request)?).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<crate::WriteOutcome, crate::Error>,
+        > + ::std::marker::Send {
+            // Checked and serialized when called: an invalid request fails before any await.
+            let body = request
+                .validate()
+                .map_err(|errors| #endpoint.rejected(errors))
+                .and_then(|()| #endpoint.encode(request));
+            self.client.write_checked(&#endpoint, body)
         }
     }
 }

@@ -31,6 +31,18 @@ pub(super) fn open_enum(schema_enum: &Enum) -> TokenStream {
         };
         doc(&text)
     });
+    // With no listed values every integer is unknown; a match with only the catch-all arm
+    // would be noise (and a lint).
+    let from_integer = if values.is_empty() {
+        quote!(Self::Unknown(crate::runtime::UnknownValue::new(value)))
+    } else {
+        quote! {
+            match value {
+                #( #values => Self::#variants, )*
+                other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+            }
+        }
+    };
     quote! {
         #type_doc
         #[derive(
@@ -55,10 +67,7 @@ pub(super) fn open_enum(schema_enum: &Enum) -> TokenStream {
 
         impl ::std::convert::From<i64> for #name {
             fn from(value: i64) -> Self {
-                match value {
-                    #( #values => Self::#variants, )*
-                    other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
-                }
+                #from_integer
             }
         }
 

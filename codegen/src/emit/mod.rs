@@ -56,7 +56,10 @@ pub(crate) fn module_tree(ir: &Ir) -> TokenStream {
                 }
             });
         }
-        let doc = doc(area.description);
+        let doc = doc(&format!(
+            "{}\n\nCompiled with the `{}` feature, one of the default `full` set.",
+            area.description, area.name
+        ));
         let name = ident(area.name);
         areas.push(quote! {
             #doc

@@ -13,10 +13,9 @@ pub(super) fn record(entity: &Entity) -> TokenStream {
         "One {name} record as the API returns it.\n\n{}\n\nRead leniently: properties this version \
          does not know are ignored, enum values it does not list are kept, and every property the \
          API may leave out or send as `null` is an `Option`.\n\n\
-         `K` says how complete the record is: [`{name}`] (that is, `{name}<`[`Full`](crate::Full)`>`) \
-         is a record fetched on its own, with every property; `{name}<`[`Partial`](crate::Partial)`>` \
-         comes from a search or a get-many, which leave collection properties out. Only a full \
-         record converts into an update request, since `PUT` replaces every property.",
+         Search and get-many answer it without collection properties; `get` answers it whole, \
+         wrapped in [`Full`](crate::Full), the only form that converts into an update request, \
+         since `PUT` replaces every property.",
         entity.description,
         name = entity.name,
     ));
@@ -66,11 +65,9 @@ pub(super) fn record(entity: &Entity) -> TokenStream {
             ::serde::Deserialize,
         )]
         #[non_exhaustive]
-        pub struct #name<K: crate::Completeness = crate::Full> {
+        pub struct #name {
             #(#base)*
             #(#fields)*
-            #[serde(skip)]
-            _completeness: ::std::marker::PhantomData<K>,
         }
     }
 }
@@ -176,7 +173,7 @@ pub(super) fn from_record(entity: &Entity) -> TokenStream {
         impl #request {
             #method_doc
             pub fn from_record(
-                record: &#record,
+                record: &crate::Full<#record>,
             ) -> ::std::result::Result<Self, crate::runtime::ValidationErrors> {
                 #missing
                 #[allow(unused_mut, reason = "an entity may have no optional fields")]

@@ -71,7 +71,6 @@ pub(super) fn request(entity: &Entity, write: Write) -> TokenStream {
             ::std::fmt::Debug,
             ::std::cmp::PartialEq,
             ::serde::Serialize,
-            ::serde::Deserialize,
         )]
         #[non_exhaustive]
         pub struct #name {
@@ -124,7 +123,6 @@ fn body_field(entity: &Entity, field: &Field, write: Write) -> TokenStream {
             #field_doc
             #[serde(
                 rename = #wire,
-                default,
                 skip_serializing_if = "::std::option::Option::is_none"
                 #with
             )]

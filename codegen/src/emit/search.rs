@@ -3,38 +3,29 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc, setter_parameter, value_type};
-use crate::ir::{Entity, FieldType, Filter};
+use super::{doc, value_type};
+use crate::ir::{Entity, FieldType, Filter, Scalar};
 use crate::naming::{ident, variant_name};
 
-/// `EmailAccountFilter`: one optional field per filter, setters, and the query it makes.
+/// `EmailAccountFilter`: a setter per filter over the query pairs it makes.
+///
+/// The pairs live in one runtime `Query` rather than in a field per filter: a setter is then one
+/// call, and no per-entity code turns fields back into a query string.
 pub(super) fn filter(entity: &Entity) -> TokenStream {
     let name = format_ident!("{}", entity.filter_type());
     let filters = entity.filters();
     let type_doc = doc(&format!(
         "What a search of {entity} records matches: every filter that is set must hold.\n\n\
          Start from [`{name}::new`] (no filter: every record) and set filters with the \
-         setters. Equality filters are sent as `{entity}_{{Property}}` (a foreign key without \
-         its `Id` suffix: `BusinessId` is `{entity}_Business`); ranges on numbers and dates as \
-         `from_{entity}_{{Property}}` and `to_{entity}_{{Property}}`, both bounds included. \
-         Dates are sent to the minute (`YYYY-MM-DDTHH:mm`, UTC): seconds are dropped. Secret \
-         and list properties cannot be filtered on.",
+         setters; setting one again replaces its value. Equality filters are sent as \
+         `{entity}_{{Property}}` (a foreign key without its `Id` suffix: `BusinessId` is \
+         `{entity}_Business`); ranges on numbers and dates as `from_{entity}_{{Property}}` and \
+         `to_{entity}_{{Property}}`, both bounds included. Dates are sent to the minute \
+         (`YYYY-MM-DDTHH:mm`, UTC): seconds are dropped. Secret and list properties cannot be \
+         filtered on.",
         entity = entity.name,
     ));
-    let fields = filters.iter().map(|filter| {
-        let field_doc = doc(&format!(
-            "{}\n\nQuery parameter `{}`.",
-            filter.description, filter.wire_name
-        ));
-        let field_name = ident(&filter.rust_name);
-        let ty = value_type(entity, filter.ty, false);
-        quote! {
-            #field_doc
-            pub #field_name: ::std::option::Option<#ty>,
-        }
-    });
     let setters = filters.iter().map(|filter| setter(entity, filter));
-    let pushes = filters.iter().map(push);
     quote! {
         #type_doc
         #[derive(
@@ -43,9 +34,8 @@ pub(super) fn filter(entity: &Entity) -> TokenStream {
             ::std::default::Default,
             ::std::cmp::PartialEq,
         )]
-        #[non_exhaustive]
         pub struct #name {
-            #(#fields)*
+            query: crate::runtime::Query,
         }
 
         impl #name {
@@ -55,45 +45,38 @@ pub(super) fn filter(entity: &Entity) -> TokenStream {
             }
 
             #(#setters)*
-
-            /// The query-string pairs of the filters that are set.
-            fn query(&self) -> ::std::vec::Vec<(::std::string::String, ::std::string::String)> {
-                #[allow(unused_mut, reason = "an entity may have no filters of its own")]
-                let mut query = crate::runtime::Query::new();
-                #(#pushes)*
-                query.into_pairs()
-            }
         }
     }
 }
 
+/// A filter's setter; enums go as their integer.
 fn setter(entity: &Entity, filter: &Filter) -> TokenStream {
     let name = ident(&filter.rust_name);
+    let wire = &filter.wire_name;
     let setter_doc = doc(&format!(
-        "Sets [`{}`](Self::{name}): {}",
-        filter.rust_name, filter.description
+        "{}\n\nQuery parameter `{wire}`.",
+        filter.description
     ));
-    let value = value_type(entity, filter.ty, false);
-    let (parameter, converted) = setter_parameter(value, filter.ty);
+    // Text is only read into the query string, so any string reference will do.
+    let (parameter, sent) = match filter.ty {
+        FieldType::Scalar(Scalar::String) => (
+            quote!(impl ::std::convert::AsRef<str>),
+            quote!(value.as_ref()),
+        ),
+        FieldType::Enum(_) => (
+            value_type(entity, filter.ty, false),
+            quote!(&i64::from(value)),
+        ),
+        _ => (value_type(entity, filter.ty, false), quote!(&value)),
+    };
     quote! {
         #setter_doc
         #[must_use]
         pub fn #name(mut self, value: #parameter) -> Self {
-            self.#name = ::std::option::Option::Some(#converted);
+            self.query.set(#wire, #sent);
             self
         }
     }
-}
-
-/// The statement adding one filter to the query when it is set; enums go as their integer.
-fn push(filter: &Filter) -> TokenStream {
-    let name = ident(&filter.rust_name);
-    let wire = &filter.wire_name;
-    let value = match filter.ty {
-        FieldType::Enum(_) => quote!(self.#name.map(i64::from).as_ref()),
-        _ => quote!(self.#name.as_ref()),
-    };
-    quote!(query.push(#wire, #value);)
 }
 
 /// `EmailAccountSort`: the base fields a search can sort by, then every sortable field.

@@ -20,6 +20,7 @@ use super::endpoint::{Endpoint, Operation, WriteOutcome};
 use super::error::{Error, transport_summary};
 use super::limit::{Limiter, RateLimit};
 use super::page::Page;
+use super::record::Full;
 use super::retry::{RetryPolicy, backoff, random, retry_after};
 use super::search::{DirectionEncoding, PageRequest, SortKey};
 use super::secret::Secret;
@@ -83,14 +84,31 @@ impl Client {
         endpoint.write_result(answer.status, &answer.body)
     }
 
-    /// Sends a `GET` (search, get, get many, commands) and answers the body of a 2xx response,
-    /// for [`Endpoint::decode`] to parse.
-    ///
-    /// The URL is `{base}{path}`, then `/commands` for [`Operation::Commands`], `/` for
-    /// [`Operation::GetMany`] (as documented: `.../?id=[1,2]`), then `/{id}` when `id` is given,
-    /// then `query` form-encoded. Search filters and sorting are `query` pairs; their values may
-    /// hold anything (`2025-01-02T03:04`, `[1,2]`), they are encoded here.
+    /// [`write`](Self::write) of a body that may have failed to be made (a request refused by
+    /// its validation, or one that would not serialize): that failure is answered as it is, and
+    /// nothing is sent.
     #[allow(dead_code, reason = "called by generated entity code")]
+    pub(crate) async fn write_checked(
+        &self,
+        endpoint: &Endpoint,
+        body: Result<Vec<u8>, Error>,
+    ) -> Result<WriteOutcome, Error> {
+        self.write(endpoint, body?).await
+    }
+
+    /// Fetches one record, `GET {path}/{id}`, answered with every property.
+    #[allow(dead_code, reason = "called by generated entity code")]
+    pub(crate) async fn get<T: DeserializeOwned>(
+        &self,
+        endpoint: &Endpoint,
+        id: i64,
+    ) -> Result<Full<T>, Error> {
+        let answer = self.read_answer(endpoint, Some(id), &[]).await?;
+        endpoint.decode(answer.status, &answer.body).map(Full::new)
+    }
+
+    /// The body of [`read_answer`](Self::read_answer), for tests of the raw exchange.
+    #[cfg(test)]
     pub(crate) async fn read(
         &self,
         endpoint: &Endpoint,
@@ -100,7 +118,13 @@ impl Client {
         Ok(self.read_answer(endpoint, id, query).await?.body)
     }
 
-    /// [`read`](Self::read), keeping the status for [`Endpoint::decode`] to report.
+    /// Sends a `GET` (search, get, get many, commands) and answers a 2xx response, whose status
+    /// [`Endpoint::decode`] reports should the body not parse.
+    ///
+    /// The URL is `{base}{path}`, then `/commands` for [`Operation::Commands`], `/` for
+    /// [`Operation::GetMany`] (as documented: `.../?id=[1,2]`), then `/{id}` when `id` is given,
+    /// then `query` form-encoded. Search filters and sorting are `query` pairs; their values may
+    /// hold anything (`2025-01-02T03:04`, `[1,2]`), they are encoded here.
     async fn read_answer(
         &self,
         endpoint: &Endpoint,

@@ -28,7 +28,7 @@ pub use error::{Error, ValidationOrigin};
 pub use limit::RateLimit;
 pub use open_enum::UnknownValue;
 pub use page::Page;
-pub use record::{Completeness, Full, Partial};
+pub use record::Full;
 pub use search::{DirectionEncoding, PageRequest, SortDirection, SortKey};
 pub use secret::Secret;
 pub use validation::{ValidationError, ValidationErrors};

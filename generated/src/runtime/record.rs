@@ -1,25 +1,21 @@
-//! `Full` and `Partial`: markers for how complete a fetched record is.
+//! `Full`: a record fetched on its own, the only kind that may become a full-replacement update.
 //!
 //! Nexudus answers with two shapes of the same record: getting one record returns every
 //! property, while search and "get many" leave out the collection properties (lists of `Id`s).
 //! An update is a full replacement (`PUT`), so building one from a record that lacks those lists
-//! would silently empty them on the server. Record types therefore carry their completeness as a
-//! type parameter (`EmailAccount<K = Full>`), and only a `Full` record can become an update.
+//! would silently empty them on the server. `get` therefore answers `Full<EmailAccount>`, and
+//! `EmailAccountUpdate::from_record` takes only that: a searched `EmailAccount` cannot become an
+//! update by mistake. Record types themselves stay plain structs, so each is compiled once.
 
-use std::fmt::Debug;
-use std::hash::Hash;
+use std::ops::Deref;
+
+use serde::{Deserialize, Serialize};
 
 /// A record fetched by `get`: every property the API returns, collection properties included.
 ///
-/// The default kind of record types (`EmailAccount` is `EmailAccount<Full>`). Only full records
-/// can be turned into a full-replacement update.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Full;
-
-/// A record from search or "get many": collection properties (lists of `Id`s) are omitted.
-///
-/// Such a record must never become a full-replacement `PUT`, which would clear every list it
-/// lacks; get the record by its `Id` to update it.
+/// It reads like the record itself (it dereferences to it), and only a `Full` record converts
+/// into a full-replacement update request. `get` answers one; it also serializes and
+/// deserializes as the bare record, so that a full record can be stored and read back.
 ///
 /// A fetched record converts into an update request:
 ///
@@ -28,12 +24,13 @@ pub struct Full;
 /// use nexudus::crm::email_account::EmailAccountUpdate;
 ///
 /// let full = client.email_accounts().get(1).await?;
+/// println!("{}", full.display_name.as_deref().unwrap_or_default());
 /// let update = EmailAccountUpdate::from_record(&full);
 /// # Ok(())
 /// # }
 /// ```
 ///
-/// A partial one does not compile:
+/// A record from a search or a get-many, which lacks collection properties, does not compile:
 ///
 /// ```compile_fail
 /// # async fn run(client: nexudus::Client) -> Result<(), nexudus::Error> {
@@ -44,52 +41,63 @@ pub struct Full;
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Partial;
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Full<T>(T);
 
-/// The kind parameter of record types: [`Full`] or [`Partial`], and nothing else.
-///
-/// Sealed: it cannot be implemented outside this crate, so code generic over a record's kind
-/// can rely on there being exactly these two. The supertraits let generated record types
-/// derive `Clone`, `Debug`, `PartialEq` and the like for either kind.
-pub trait Completeness:
-    private::Sealed + Clone + Copy + Debug + Default + PartialEq + Eq + Hash + Send + Sync + 'static
-{
+impl<T> Full<T> {
+    /// Wraps a record the crate fetched on its own.
+    pub(crate) fn new(record: T) -> Self {
+        Self(record)
+    }
+
+    /// The record itself, giving up the proof that it is complete.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
 }
 
-impl Completeness for Full {}
-impl Completeness for Partial {}
+impl<T> Deref for Full<T> {
+    type Target = T;
 
-mod private {
-    /// The supertrait that seals [`Completeness`](super::Completeness): public, so that it may
-    /// bound a public trait, but in a private module, so that nobody outside can name it.
-    pub trait Sealed {}
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
 
-    impl Sealed for super::Full {}
-    impl Sealed for super::Partial {}
+impl<T> AsRef<T> for Full<T> {
+    fn as_ref(&self) -> &T {
+        &self.0
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Only compiles for kinds that are `Completeness`.
-    fn kind_name<K: Completeness>(_: K) -> &'static str {
-        std::any::type_name::<K>()
-            .rsplit("::")
-            .next()
-            .unwrap_or_default()
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    struct Record {
+        #[serde(rename = "Name")]
+        name: String,
     }
 
     #[test]
-    fn both_markers_are_kinds_and_distinct_types() {
-        assert_eq!(kind_name(Full), "Full");
-        assert_eq!(kind_name(Partial), "Partial");
-        assert_eq!(std::mem::size_of::<Full>(), 0);
-        assert_eq!(std::mem::size_of::<Partial>(), 0);
-        assert_ne!(
-            std::any::TypeId::of::<Full>(),
-            std::any::TypeId::of::<Partial>()
+    fn a_full_record_reads_and_serializes_as_the_record_itself() {
+        let record = Record {
+            name: "Front desk".into(),
+        };
+        let full = Full::new(record.clone());
+        assert_eq!(full.name, "Front desk");
+        assert_eq!(full.as_ref(), &record);
+        assert_eq!(
+            serde_json::to_string(&full).ok(),
+            serde_json::to_string(&record).ok()
         );
+        let stored = serde_json::to_string(&full).unwrap_or_default();
+        assert_eq!(
+            serde_json::from_str::<Full<Record>>(&stored).ok(),
+            Some(full.clone())
+        );
+        assert_eq!(full.into_inner(), record);
     }
 }

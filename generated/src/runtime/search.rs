@@ -208,16 +208,19 @@ impl Query {
         Self::default()
     }
 
-    /// Adds `name=value` when a value is given; a filter that is not set adds nothing.
-    pub(crate) fn push<T: QueryValue + ?Sized>(&mut self, name: &'static str, value: Option<&T>) {
-        if let Some(value) = value {
-            self.pairs.push((name.to_owned(), value.query_value()));
+    /// Sets the filter `name` to `value`, replacing the value it had: a filter is sent once.
+    pub(crate) fn set<T: QueryValue + ?Sized>(&mut self, name: &'static str, value: &T) {
+        let value = value.query_value();
+        match self.pairs.iter_mut().find(|(known, _)| known == name) {
+            Some(pair) => pair.1 = value,
+            None => self.pairs.push((name.to_owned(), value)),
         }
     }
 
-    /// The pairs, for [`Client::search`](super::Client::search).
-    pub(crate) fn into_pairs(self) -> Vec<(String, String)> {
-        self.pairs
+    /// The pairs, in the order the filters were first set, for
+    /// [`Client::search`](super::Client::search).
+    pub(crate) fn to_pairs(&self) -> Vec<(String, String)> {
+        self.pairs.clone()
     }
 }
 
@@ -414,23 +417,22 @@ mod tests {
     }
 
     #[test]
-    fn query_keeps_set_filters_in_order_and_skips_unset_ones() {
+    fn query_keeps_filters_in_the_order_first_set_and_a_reset_replaces_the_value() {
         let mut query = Query::new();
-        query.push("EmailAccount_DisplayName", Some("Front desk"));
-        query.push::<str>("EmailAccount_EmailAddress", None);
-        query.push("EmailAccount_Business", Some(&1_001_i64));
-        query.push("EmailAccount_IncomingServerPort", Some(&993_i32));
-        query.push("EmailAccount_IncomingServerSSL", Some(&false));
-        query.push("EmailAccount_Active", Some(&true));
-        query.push("EmailAccount_Name", Some(&"owned".to_owned()));
-        query.push("from_Product_Price", Some(&Decimal::new(1250, 2)));
-        query.push("to_Product_Price", Some(&Decimal::new(-5, 0)));
-        query.push::<i64>("to_EmailAccount_ErrorCount", None);
+        query.set("EmailAccount_DisplayName", "Front desk");
+        query.set("EmailAccount_Business", &1_001_i64);
+        query.set("EmailAccount_IncomingServerPort", &993_i32);
+        query.set("EmailAccount_IncomingServerSSL", &false);
+        query.set("EmailAccount_Active", &true);
+        query.set("EmailAccount_Name", &"owned".to_owned());
+        query.set("from_Product_Price", &Decimal::new(1250, 2));
+        query.set("to_Product_Price", &Decimal::new(-5, 0));
+        query.set("EmailAccount_Business", &2_002_i64);
         assert_eq!(
-            strings(&query.into_pairs()),
+            strings(&query.to_pairs()),
             [
                 ("EmailAccount_DisplayName", "Front desk"),
-                ("EmailAccount_Business", "1001"),
+                ("EmailAccount_Business", "2002"),
                 ("EmailAccount_IncomingServerPort", "993"),
                 ("EmailAccount_IncomingServerSSL", "false"),
                 ("EmailAccount_Active", "true"),
@@ -439,7 +441,7 @@ mod tests {
                 ("to_Product_Price", "-5"),
             ]
         );
-        assert!(Query::new().into_pairs().is_empty());
+        assert!(Query::new().to_pairs().is_empty());
     }
 
     #[test]

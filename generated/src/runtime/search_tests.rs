@@ -117,20 +117,21 @@ async fn search_sends_the_filters_then_paging_and_sorting_and_reads_the_page() {
     let server = server_with_pages(vec![page_of(&[1], false), page_of(&[7, 8], true)]).await;
     let client = client_for(&server);
     let mut filters = Query::new();
-    filters.push("EmailAccount_DisplayName", Some("Front desk & co+1"));
-    filters.push::<str>("EmailAccount_EmailAddress", None);
+    // Set twice: the second value replaces the first, in the first one's place.
+    filters.set("EmailAccount_DisplayName", "a first value");
     let from = Utc
         .with_ymd_and_hms(2025, 1, 2, 3, 4, 5)
         .single()
         .expect("valid date");
-    filters.push("from_EmailAccount_CreatedOn", Some(&from));
-    filters.push("EmailAccount_IncomingServerSSL", Some(&true));
+    filters.set("from_EmailAccount_CreatedOn", &from);
+    filters.set("EmailAccount_IncomingServerSSL", &true);
+    filters.set("EmailAccount_DisplayName", "Front desk & co+1");
     let request = PageRequest::new()
         .page(2)
         .size(50)
         .order_by(Sort::DisplayName, SortDirection::Descending);
     let page = client
-        .search::<Account, _>(&SEARCH, filters.into_pairs(), &request)
+        .search::<Account, _>(&SEARCH, filters.to_pairs(), &request)
         .await
         .expect("page 2");
     assert_eq!(page.records, [Account { id: 7 }, Account { id: 8 }]);
