@@ -357,6 +357,8 @@ pub(crate) struct Filter {
     pub(crate) rust_name: String,
     /// The query parameter: `EmailAccount_DisplayName`, `from_EmailAccount_IncomingServerPort`.
     pub(crate) wire_name: String,
+    /// The property it compares: `DisplayName`, `IncomingServerPort`.
+    pub(crate) field: String,
     /// A scalar or an enum; lists are never filters.
     pub(crate) ty: FieldType,
     pub(crate) description: String,
@@ -401,6 +403,7 @@ impl Field {
         let mut filters = vec![Filter {
             rust_name: self.rust_name.clone(),
             wire_name: format!("{entity}_{property}"),
+            field: self.wire_name.clone(),
             ty: self.ty,
             description: format!("Only records matching this `{}`.", self.wire_name),
         }];
@@ -427,6 +430,7 @@ fn range_filters(entity: &str, wire: &str, rust: &str, ty: FieldType) -> Vec<Fil
         .map(|(bound, meaning)| Filter {
             rust_name: format!("{bound}_{rust}"),
             wire_name: format!("{bound}_{entity}_{wire}"),
+            field: wire.to_owned(),
             ty,
             description: format!("Only records whose `{wire}` is {meaning} this value."),
         })

@@ -17,6 +17,7 @@ mod emit;
 mod import;
 mod ir;
 mod load;
+pub mod model;
 mod naming;
 mod write;
 
@@ -24,6 +25,7 @@ use std::path::Path;
 
 pub use diagnostics::Diagnostics;
 pub use import::{ImportReport, import};
+pub use model::{Model, model};
 pub use write::{GeneratedFile, Output};
 
 /// The API areas (`/api/{area}/...`) a schema may use, in order: the SDK has one Cargo feature
