@@ -9,6 +9,7 @@ mod import;
 mod records;
 mod search;
 mod seeds;
+mod server;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,39 @@
+//! Checks the schemas in `schema/` and embeds them, as the generator's model in JSON, in
+//! `OUT_DIR/model.json`; fails the build on any schema problem, as the SDK's build does.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
+    // The same variable as the SDK's build: both serve one schema folder.
+    println!("cargo:rerun-if-env-changed=NEXUDUS_SCHEMA_DIR");
+    let schemas = std::env::var_os("NEXUDUS_SCHEMA_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest_dir.join("../schema"));
+    println!("cargo:rerun-if-changed={}", schemas.display());
+    for entry in std::fs::read_dir(&schemas).into_iter().flatten().flatten() {
+        println!("cargo:rerun-if-changed={}", entry.path().display());
+    }
+    let model = match nexudus_codegen::model(&schemas) {
+        Ok(model) => model,
+        Err(problems) => {
+            eprintln!("{problems}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let written = serde_json::to_string(&model)
+        .map_err(|error| error.to_string())
+        .and_then(|json| {
+            std::fs::write(out_dir.join("model.json"), json).map_err(|error| error.to_string())
+        });
+    if let Err(error) = written {
+        eprintln!(
+            "error: cannot write the schema model into {}: {error}",
+            out_dir.display()
+        );
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,436 @@
+//! The HTTP side: one route per entity and operation its schema declares, at Nexudus's paths,
+//! answering with Nexudus's envelopes.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get};
+use nexudus_codegen::model::{Bound, EntityModel, Operation, Scalar, ValueType};
+use serde_json::{Value, json};
+
+use crate::catalogue::Catalogue;
+use crate::store::{Comparison, Condition, Query as SearchQuery, Store, StoreError, Stored};
+use crate::validate::{Problem, check_write, parse_date_time};
+
+/// What every request handler shares.
+#[derive(Clone)]
+pub(crate) struct AppState {
+    pub(crate) catalogue: Arc<Catalogue>,
+    pub(crate) store: Store,
+    /// The largest request body accepted, in bytes.
+    pub(crate) body_limit: usize,
+}
+
+/// Who the server says changed a record, until requests carry a user.
+const UPDATED_BY: &str = "api@localhost";
+
+/// The largest page a search answers.
+const MAX_PAGE_SIZE: u64 = 1_000;
+
+/// Every entity's routes: `{path}` (search, create, update), `{path}/` (get many) and
+/// `{path}/{id}` (get, delete), each only for the operations the schema declares.
+pub(crate) fn router(state: AppState) -> Router {
+    let mut router = Router::new();
+    for (index, entity) in state.catalogue.entities.iter().enumerate() {
+        let mut collection: MethodRouter<AppState> = MethodRouter::new();
+        if entity.supports(Operation::Search) {
+            collection = collection.get(
+                move |State(state): State<AppState>, Query(query): Query<Vec<(String, String)>>| {
+                    search(state, index, query)
+                },
+            );
+        }
+        if entity.supports(Operation::Create) {
+            collection = collection.post(move |State(state): State<AppState>, body: Body| {
+                write(state, index, Operation::Create, body)
+            });
+        }
+        if entity.supports(Operation::Update) {
+            collection = collection.put(move |State(state): State<AppState>, body: Body| {
+                write(state, index, Operation::Update, body)
+            });
+        }
+        router = router.route(&entity.path, collection);
+        if entity.supports(Operation::GetMany) {
+            router = router.route(
+                &format!("{}/", entity.path),
+                get(
+                    move |State(state): State<AppState>,
+                          Query(query): Query<Vec<(String, String)>>| {
+                        get_many(state, index, query)
+                    },
+                ),
+            );
+        }
+        let mut one: MethodRouter<AppState> = MethodRouter::new();
+        if entity.supports(Operation::Get) {
+            one = one.get(
+                move |State(state): State<AppState>, Path(id): Path<String>| {
+                    get_one(state, index, id)
+                },
+            );
+        }
+        if entity.supports(Operation::Delete) {
+            one = one.delete(
+                move |State(state): State<AppState>, Path(id): Path<String>| {
+                    delete(state, index, id)
+                },
+            );
+        }
+        router = router.route(&format!("{}/{{id}}", entity.path), one);
+    }
+    router.with_state(state)
+}
+
+/// A failed request, answered in the Nexudus shape.
+enum Failure {
+    /// 400 with every problem.
+    Invalid(Vec<Problem>),
+    /// 404: no such record.
+    NotFound(String),
+    /// 500: the storage failed.
+    Storage(String),
+}
+
+impl From<StoreError> for Failure {
+    fn from(error: StoreError) -> Self {
+        Self::Storage(error.to_string())
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        match self {
+            Failure::Invalid(problems) => {
+                let message = problems
+                    .iter()
+                    .map(|problem| {
+                        if problem.property.is_empty() {
+                            problem.message.clone()
+                        } else {
+                            format!("{}: {}", problem.property, problem.message)
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                let body = json!({
+                    "Message": message, "Value": null, "Errors": problems, "WasSuccessful": false,
+                });
+                (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
+            }
+            Failure::NotFound(message) => (
+                StatusCode::NOT_FOUND,
+                axum::Json(json!({"Message": message, "WasSuccessful": false})),
+            )
+                .into_response(),
+            Failure::Storage(message) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                axum::Json(json!({"Message": message, "WasSuccessful": false})),
+            )
+                .into_response(),
+        }
+    }
+}
+
+/// Runs blocking storage work off the async threads.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, Failure> {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(result) => result.map_err(Failure::from),
+        Err(error) => Err(Failure::Storage(format!("storage task failed: {error}"))),
+    }
+}
+
+/// A record as search and get-many answer it: without its lists, as Nexudus leaves them out.
+fn partial(entity: &EntityModel, record: &Stored) -> Value {
+    let mut json = record.to_json();
+    if let Value::Object(object) = &mut json {
+        for field in &entity.fields {
+            if matches!(field.ty, ValueType::List(_)) {
+                object.remove(&field.name);
+            }
+        }
+    }
+    json
+}
+
+fn parse_id(entity: &EntityModel, id: &str) -> Result<i64, Failure> {
+    id.parse()
+        .map_err(|_| Failure::NotFound(format!("{} {id} was not found", entity.name)))
+}
+
+async fn get_one(state: AppState, index: usize, id: String) -> Result<Response, Failure> {
+    let entity = &state.catalogue.entities[index];
+    let id = parse_id(entity, &id)?;
+    let name = entity.name.clone();
+    let store = state.store.clone();
+    match blocking(move || store.get(&name, id)).await? {
+        Some(record) => Ok(axum::Json(record.to_json()).into_response()),
+        None => Err(Failure::NotFound(format!(
+            "{} {id} was not found",
+            entity.name
+        ))),
+    }
+}
+
+async fn get_many(
+    state: AppState,
+    index: usize,
+    query: Vec<(String, String)>,
+) -> Result<Response, Failure> {
+    let entity = &state.catalogue.entities[index];
+    let ids = query
+        .iter()
+        .find(|(name, _)| name == "id")
+        .map(|(_, value)| value.as_str())
+        .unwrap_or("[]");
+    let ids: Vec<i64> = serde_json::from_str(ids).map_err(|_| {
+        Failure::Invalid(vec![Problem {
+            property: "id".into(),
+            message: "must be a list of Ids, e.g. [1,2,3]".into(),
+            attempted: Value::from(ids),
+        }])
+    })?;
+    let name = entity.name.clone();
+    let store = state.store.clone();
+    let records = blocking(move || store.get_many(&name, &ids)).await?;
+    let records: Vec<Value> = records
+        .iter()
+        .map(|record| partial(entity, record))
+        .collect();
+    Ok(axum::Json(records).into_response())
+}
+
+async fn delete(state: AppState, index: usize, id: String) -> Result<Response, Failure> {
+    let entity = &state.catalogue.entities[index];
+    let id = parse_id(entity, &id)?;
+    let name = entity.name.clone();
+    let store = state.store.clone();
+    if blocking(move || store.delete(&name, id)).await? {
+        Ok(written(entity, "deleted", id, None))
+    } else {
+        Err(Failure::NotFound(format!(
+            "{} {id} was not found",
+            entity.name
+        )))
+    }
+}
+
+async fn write(
+    state: AppState,
+    index: usize,
+    operation: Operation,
+    body: Body,
+) -> Result<Response, Failure> {
+    let entity = &state.catalogue.entities[index];
+    let bytes: Bytes = axum::body::to_bytes(body, state.body_limit)
+        .await
+        .map_err(|_| {
+            Failure::Invalid(vec![Problem::body(format!(
+                "the body is larger than {} bytes, or could not be read",
+                state.body_limit
+            ))])
+        })?;
+    let checked =
+        check_write(&state.catalogue, entity, operation, &bytes).map_err(Failure::Invalid)?;
+    let name = entity.name.clone();
+    let store = state.store.clone();
+    let fields = checked.fields;
+    if operation == Operation::Create {
+        let record = blocking(move || store.create(&name, &fields, UPDATED_BY)).await?;
+        return Ok(written(entity, "created", record.id, Some(&record)));
+    }
+    // `check_write` requires `Id` on update.
+    let id = checked.id.unwrap_or_default();
+    match blocking(move || store.replace(&name, id, &fields, UPDATED_BY)).await? {
+        Some(record) => Ok(written(entity, "updated", id, Some(&record))),
+        None => Err(Failure::NotFound(format!(
+            "{} {id} was not found",
+            entity.name
+        ))),
+    }
+}
+
+/// The write envelope: `WasSuccessful`, `Message`, `Value.Id`.
+fn written(entity: &EntityModel, what: &str, id: i64, record: Option<&Stored>) -> Response {
+    axum::Json(json!({
+        "Status": 200,
+        "Message": format!("{} was successfully {what}.", entity.name),
+        "Value": {"Id": id},
+        "OpenInDialog": false,
+        "OpenInWindow": false,
+        "RedirectURL": null,
+        "JavaScript": null,
+        "UpdatedOn": record.map(|record| record.updated_on.clone()),
+        "UpdatedBy": record.map(|record| record.updated_by.clone()),
+        "Errors": null,
+        "WasSuccessful": true,
+    }))
+    .into_response()
+}
+
+async fn search(
+    state: AppState,
+    index: usize,
+    query: Vec<(String, String)>,
+) -> Result<Response, Failure> {
+    let entity = &state.catalogue.entities[index];
+    let search = search_query(entity, &query).map_err(Failure::Invalid)?;
+    let name = entity.name.clone();
+    let store = state.store.clone();
+    let (page, size, order_by, descending) = (
+        search.page,
+        search.size,
+        search.order_by.clone(),
+        search.descending,
+    );
+    let (records, total) = blocking(move || store.search(&name, &search)).await?;
+    let records: Vec<Value> = records
+        .iter()
+        .map(|record| partial(entity, record))
+        .collect();
+    let first = if records.is_empty() {
+        0
+    } else {
+        (page - 1) * size + 1
+    };
+    let last = if records.is_empty() {
+        0
+    } else {
+        first + records.len() as u64 - 1
+    };
+    let pages = total.div_ceil(size);
+    Ok(axum::Json(json!({
+        "Records": records,
+        "CurrentPage": page,
+        "CurrentPageSize": size,
+        "CurrentOrderField": order_by,
+        "CurrentSortDirection": if descending { 1 } else { 0 },
+        "FirstItem": first,
+        "LastItem": last,
+        "TotalItems": total,
+        "TotalPages": pages,
+        "HasNextPage": page < pages,
+        "HasPreviousPage": page > 1,
+    }))
+    .into_response())
+}
+
+/// Reads a search's query string: paging, order, and the entity's filters; every problem at once.
+fn search_query(
+    entity: &EntityModel,
+    query: &[(String, String)],
+) -> Result<SearchQuery, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut search = SearchQuery {
+        conditions: Vec::new(),
+        order_by: "Id".into(),
+        descending: false,
+        page: 1,
+        size: 25,
+    };
+    let problem = |name: &str, message: &str, value: &str| Problem {
+        property: name.to_owned(),
+        message: message.to_owned(),
+        attempted: Value::from(value),
+    };
+    for (name, value) in query {
+        match name.as_str() {
+            "page" => match value.parse::<u64>() {
+                Ok(page) if page >= 1 => search.page = page,
+                _ => problems.push(problem(name, "must be a whole number of at least 1", value)),
+            },
+            "size" => match value.parse::<u64>() {
+                Ok(size) if (1..=MAX_PAGE_SIZE).contains(&size) => search.size = size,
+                _ => problems.push(problem(
+                    name,
+                    "must be a whole number from 1 to 1000",
+                    value,
+                )),
+            },
+            "orderBy" => {
+                if entity.sort_keys.iter().any(|key| key == value) {
+                    search.order_by.clone_from(value);
+                } else {
+                    problems.push(problem(
+                        name,
+                        "is not a property the search can order by",
+                        value,
+                    ));
+                }
+            }
+            // `0`/`1` as the newest reference documents, the words too; `-1` is descending.
+            "dir" => match value.to_ascii_lowercase().as_str() {
+                "0" | "asc" | "ascending" => search.descending = false,
+                "1" | "-1" | "desc" | "descending" => search.descending = true,
+                _ => problems.push(problem(
+                    name,
+                    "must be 0 (ascending) or 1 (descending)",
+                    value,
+                )),
+            },
+            _ => match condition(entity, name, value) {
+                Ok(condition) => search.conditions.push(condition),
+                Err(message) => problems.push(problem(name, &message, value)),
+            },
+        }
+    }
+    if problems.is_empty() {
+        Ok(search)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The condition of one filter parameter, typed as its property.
+fn condition(entity: &EntityModel, name: &str, value: &str) -> Result<Condition, String> {
+    let filter = entity
+        .filters
+        .iter()
+        .find(|filter| filter.parameter == name)
+        .ok_or_else(|| format!("is not a filter of {}", entity.name))?;
+    let comparison = match filter.bound {
+        Bound::Equal => Comparison::Equal,
+        Bound::From => Comparison::AtLeast,
+        Bound::To => Comparison::AtMost,
+    };
+    let ty = entity
+        .field(&filter.field)
+        .map(|field| field.ty.clone())
+        .unwrap_or(ValueType::Scalar(Scalar::DateTime));
+    let mut to_the_minute = false;
+    let value: rusqlite::types::Value = match ty {
+        ValueType::Scalar(Scalar::Int32 | Scalar::Int64) | ValueType::Enum(_) => value
+            .parse::<i64>()
+            .map_err(|_| "must be an integer".to_owned())?
+            .into(),
+        ValueType::Scalar(Scalar::Decimal) => value
+            .parse::<f64>()
+            .map_err(|_| "must be a number".to_owned())?
+            .into(),
+        ValueType::Scalar(Scalar::Bool) => match value {
+            "true" => 1_i64.into(),
+            "false" => 0_i64.into(),
+            _ => return Err("must be true or false".into()),
+        },
+        ValueType::Scalar(Scalar::String) => value.to_owned().into(),
+        ValueType::Scalar(Scalar::DateTime) => {
+            let at = parse_date_time(value)
+                .ok_or_else(|| "must be a date-time, YYYY-MM-DDTHH:mm".to_owned())?;
+            to_the_minute = true;
+            at.format("%Y-%m-%dT%H:%M").to_string().into()
+        }
+        ValueType::List(_) => return Err("cannot be filtered on".into()),
+    };
+    Ok(Condition {
+        property: filter.field.clone(),
+        comparison,
+        value,
+        to_the_minute,
+    })
+}

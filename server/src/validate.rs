@@ -1,0 +1,384 @@
+//! Checks a create or update body against its entity's schema and answers every problem at once,
+//! in the Nexudus shape, with the SDK's wording for the rules both sides check.
+
+use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
+use nexudus_codegen::model::{EntityModel, Operation, Presence, Rule, Scalar, ValueType};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::catalogue::Catalogue;
+
+/// One problem with a request, as Nexudus reports it in a 400 answer's `Errors`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Problem {
+    /// The property at fault; empty for the body as a whole.
+    #[serde(rename = "PropertyName")]
+    pub property: String,
+    /// What is wrong, e.g. `is a required field`.
+    #[serde(rename = "Message")]
+    pub message: String,
+    /// The value that was sent (`null` when missing, or when the property is secret).
+    #[serde(rename = "AttemptedValue")]
+    pub attempted: Value,
+}
+
+impl Problem {
+    fn new(property: &str, message: impl Into<String>, attempted: Value) -> Self {
+        Self {
+            property: property.to_owned(),
+            message: message.into(),
+            attempted,
+        }
+    }
+
+    /// A problem with the body as a whole (not JSON, not an object, too large).
+    pub(crate) fn body(message: impl Into<String>) -> Self {
+        Self::new("", message, Value::Null)
+    }
+}
+
+/// The checked body of a write: the entity's own fields, each converted to its stored form
+/// (date-times in UTC as `YYYY-MM-DDTHH:MM:SSZ`), and the `Id` an update names.
+#[derive(Debug)]
+pub(crate) struct Checked {
+    pub(crate) fields: Map<String, Value>,
+    pub(crate) id: Option<i64>,
+}
+
+/// Checks `body`, the raw bytes of a create or update of `entity`: valid JSON, an object, no
+/// unknown property, every required property there and not `null`, every value of its type and
+/// within its rules. Base properties the server maintains (`UniqueId`, `CreatedOn`, ...) are
+/// ignored. Every problem is reported, in schema order, then the unknown properties.
+pub(crate) fn check_write(
+    catalogue: &Catalogue,
+    entity: &EntityModel,
+    write: Operation,
+    body: &[u8],
+) -> Result<Checked, Vec<Problem>> {
+    let value: Value = serde_json::from_slice(body).map_err(|error| {
+        vec![Problem::body(format!(
+            "the body is not valid JSON: {error}"
+        ))]
+    })?;
+    let Value::Object(mut object) = value else {
+        return Err(vec![Problem::body("the body must be a JSON object")]);
+    };
+    let mut problems = Vec::new();
+    let mut fields = Map::new();
+    let mut id = None;
+    for field in &entity.fields {
+        let presence = field.presence(write);
+        let given = object.remove(&field.name);
+        if presence == Presence::Absent {
+            if let Some(value) = given.filter(|value| !value.is_null()) {
+                problems.push(Problem::new(
+                    &field.name,
+                    format!("cannot be set by {}", operation_name(write)),
+                    attempted(field.secret, &value),
+                ));
+            }
+            continue;
+        }
+        let value = match given {
+            Some(Value::Null) | None => match (presence, field.default) {
+                (Presence::Required, Some(default)) => Value::from(default),
+                (Presence::Required, None) => {
+                    problems.push(Problem::new(
+                        &field.name,
+                        "is a required field",
+                        Value::Null,
+                    ));
+                    continue;
+                }
+                _ => continue,
+            },
+            Some(value) => value,
+        };
+        let stored = match typed(&field.ty, &value) {
+            Ok(stored) => stored,
+            Err(expected) => {
+                problems.push(Problem::new(
+                    &field.name,
+                    format!("must be {expected}"),
+                    attempted(field.secret, &value),
+                ));
+                continue;
+            }
+        };
+        let before = problems.len();
+        if presence == Presence::Required && stored.as_str().is_some_and(is_blank) {
+            problems.push(Problem::new(
+                &field.name,
+                "is a required field",
+                attempted(field.secret, &stored),
+            ));
+        }
+        for rule in &field.rules {
+            if let Some(message) = broken(rule, &stored) {
+                problems.push(Problem::new(
+                    &field.name,
+                    message,
+                    attempted(field.secret, &stored),
+                ));
+            }
+        }
+        if problems.len() > before {
+            continue;
+        }
+        if field.name == "Id" {
+            id = stored.as_i64();
+        } else {
+            fields.insert(field.name.clone(), stored);
+        }
+    }
+    for (name, value) in object {
+        if catalogue.is_base_field(&name) {
+            continue;
+        }
+        problems.push(Problem::new(
+            &name,
+            format!("is not a property of {}", entity.name),
+            value,
+        ));
+    }
+    if problems.is_empty() {
+        Ok(Checked { fields, id })
+    } else {
+        Err(problems)
+    }
+}
+
+fn operation_name(write: Operation) -> &'static str {
+    match write {
+        Operation::Create => "a create",
+        _ => "an update",
+    }
+}
+
+/// What a problem shows of a value: nothing of a secret.
+fn attempted(secret: bool, value: &Value) -> Value {
+    if secret { Value::Null } else { value.clone() }
+}
+
+fn is_blank(text: &str) -> bool {
+    text.trim().is_empty()
+}
+
+/// `value` in its stored form when it has type `ty`; otherwise what was expected.
+fn typed(ty: &ValueType, value: &Value) -> Result<Value, String> {
+    match ty {
+        ValueType::Scalar(scalar) => typed_scalar(*scalar, value).map_err(str::to_owned),
+        ValueType::Enum(name) => value
+            .as_i64()
+            .map(Value::from)
+            .ok_or_else(|| format!("an integer value of {name}")),
+        ValueType::List(scalar) => {
+            let Value::Array(items) = value else {
+                return Err(format!("a list of {}", scalar_name(*scalar)));
+            };
+            items
+                .iter()
+                .map(|item| typed_scalar(*scalar, item))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Value::Array)
+                .map_err(|_| format!("a list of {}", scalar_name(*scalar)))
+        }
+    }
+}
+
+fn typed_scalar(scalar: Scalar, value: &Value) -> Result<Value, &'static str> {
+    let expected = scalar_name(scalar);
+    let ok = match scalar {
+        Scalar::Int32 => value
+            .as_i64()
+            .is_some_and(|number| i32::try_from(number).is_ok()),
+        Scalar::Int64 => value.as_i64().is_some(),
+        Scalar::Decimal => value.is_number(),
+        Scalar::Bool => value.is_boolean(),
+        Scalar::String => value.is_string(),
+        Scalar::DateTime => {
+            return value
+                .as_str()
+                .and_then(parse_date_time)
+                .map(|at| Value::from(stored_date_time(at)))
+                .ok_or(expected);
+        }
+    };
+    if ok { Ok(value.clone()) } else { Err(expected) }
+}
+
+fn scalar_name(scalar: Scalar) -> &'static str {
+    match scalar {
+        Scalar::Int32 => "a 32-bit integer",
+        Scalar::Int64 => "an integer",
+        Scalar::Decimal => "a number",
+        Scalar::Bool => "true or false",
+        Scalar::String => "text",
+        Scalar::DateTime => "a date-time (ISO 8601)",
+    }
+}
+
+/// An ISO-8601 date-time: with an offset (`2025-01-02T03:04:05+01:00`, `...Z`), or without one,
+/// read as UTC as Nexudus writes them.
+pub(crate) fn parse_date_time(text: &str) -> Option<DateTime<Utc>> {
+    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        return Some(at.with_timezone(&Utc));
+    }
+    ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"]
+        .iter()
+        .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
+        .map(|naive| naive.and_utc())
+}
+
+/// The one form date-times are stored in, so that text order is time order.
+pub(crate) fn stored_date_time(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// The message of a broken rule, in the SDK's words.
+fn broken(rule: &Rule, value: &Value) -> Option<String> {
+    match rule {
+        Rule::NotBlank => value
+            .as_str()
+            .filter(|text| is_blank(text))
+            .map(|_| "must not be blank".to_owned()),
+        Rule::Range { min, max } => {
+            let number = value.as_f64()?;
+            let too_small = min.is_some_and(|min| number < min as f64);
+            let too_large = max.is_some_and(|max| number > max as f64);
+            if !(too_small || too_large) {
+                return None;
+            }
+            match (min, max) {
+                (Some(min), Some(max)) => Some(format!("must be between {min} and {max}")),
+                (Some(min), None) => Some(format!("must be at least {min}")),
+                (None, Some(max)) => Some(format!("must be at most {max}")),
+                (None, None) => None,
+            }
+        }
+        Rule::Email => value
+            .as_str()
+            .filter(|text| !is_blank(text) && !email_address::EmailAddress::is_valid(text))
+            .map(|_| "is not a valid email address".to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn email_account(catalogue: &Catalogue) -> &EntityModel {
+        catalogue
+            .entities
+            .iter()
+            .find(|entity| entity.name == "EmailAccount")
+            .expect("EmailAccount is in the catalogue")
+    }
+
+    fn valid() -> Value {
+        json!({
+            "BusinessId": 1001, "DisplayName": "Front desk", "EmailAddress": "desk@example.com",
+            "IncomingServer": "imap.example.com", "IncomingServerPort": 993,
+            "IncomingServerUsername": "desk", "OutgoingServer": "smtp.example.com",
+            "OutgoingServerPort": 587, "OutgoingServerUsername": "desk"
+        })
+    }
+
+    fn check(body: &Value, write: Operation) -> Result<Checked, Vec<Problem>> {
+        let catalogue = Catalogue::embedded().expect("the model parses");
+        let bytes = serde_json::to_vec(body).expect("serializes");
+        check_write(&catalogue, email_account(&catalogue), write, &bytes)
+    }
+
+    fn messages(problems: &[Problem]) -> Vec<(&str, &str)> {
+        problems
+            .iter()
+            .map(|problem| (problem.property.as_str(), problem.message.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn a_valid_create_keeps_its_fields_and_fills_documented_defaults() {
+        let checked = check(&valid(), Operation::Create).expect("valid");
+        assert_eq!(checked.fields["DisplayName"], "Front desk");
+        assert_eq!(checked.fields["LastMessageId"], 0, "a documented default");
+        assert_eq!(checked.id, None);
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let mut body = valid();
+        let object = body.as_object_mut().expect("an object");
+        object.remove("DisplayName");
+        object.insert("EmailAddress".into(), json!("not an address"));
+        object.insert("IncomingServerPort".into(), json!(70000));
+        object.insert("OutgoingServerPort".into(), json!("587"));
+        object.insert("Active".into(), json!("yes"));
+        object.insert("GoogleAccessToken".into(), json!(12));
+        object.insert("Colour".into(), json!("blue"));
+        object.insert("CreatedOn".into(), json!("ignored: the server keeps it"));
+        let problems = check(&body, Operation::Create).expect_err("invalid");
+        assert_eq!(
+            messages(&problems),
+            [
+                ("DisplayName", "is a required field"),
+                ("EmailAddress", "is not a valid email address"),
+                ("Active", "must be true or false"),
+                ("IncomingServerPort", "must be between 1 and 65535"),
+                ("OutgoingServerPort", "must be a 32-bit integer"),
+                ("GoogleAccessToken", "must be text"),
+                ("Colour", "is not a property of EmailAccount"),
+            ]
+        );
+        let secret = problems
+            .iter()
+            .find(|problem| problem.property == "GoogleAccessToken")
+            .expect("the secret's problem");
+        assert_eq!(
+            secret.attempted,
+            Value::Null,
+            "a secret value is never echoed"
+        );
+        assert_eq!(problems[3].attempted, json!(70000));
+    }
+
+    #[test]
+    fn an_update_needs_its_id_and_its_update_only_required_fields() {
+        let problems = check(&valid(), Operation::Update).expect_err("no Id");
+        let found = messages(&problems);
+        for property in ["Id", "IncomingServerType", "DeleteMessageSettings"] {
+            assert!(
+                found.contains(&(property, "is a required field")),
+                "{property} in {found:?}"
+            );
+        }
+        let mut body = valid();
+        let object = body.as_object_mut().expect("an object");
+        object.insert("Id".into(), json!(7));
+        object.insert("IncomingServerType".into(), json!(1));
+        object.insert("DeleteMessageSettings".into(), json!(99));
+        object.insert("LastCheckTime".into(), json!("2025-01-02T03:04:05+01:00"));
+        let checked = check(&body, Operation::Update).expect("valid");
+        assert_eq!(checked.id, Some(7));
+        assert_eq!(
+            checked.fields["DeleteMessageSettings"], 99,
+            "unlisted enum values are kept"
+        );
+        assert_eq!(checked.fields["LastCheckTime"], "2025-01-02T02:04:05Z");
+        assert!(!checked.fields.contains_key("Id"));
+    }
+
+    #[test]
+    fn bodies_that_are_not_json_objects_are_one_problem() {
+        let catalogue = Catalogue::embedded().expect("the model parses");
+        let entity = email_account(&catalogue);
+        for body in [&b"{\"DisplayName\": "[..], b"[1, 2]", b""] {
+            let problems =
+                check_write(&catalogue, entity, Operation::Create, body).expect_err("refused");
+            assert_eq!(problems.len(), 1);
+            assert_eq!(problems[0].property, "");
+        }
+    }
+}

@@ -1,0 +1,384 @@
+//! The SDK against the local server, over HTTP on loopback: every operation, validation on both
+//! sides, paging through more than a thousand records, concurrent writers, and a restart.
+
+use futures_util::TryStreamExt as _;
+use nexudus::crm::email_account::{
+    EmailAccountCreate, EmailAccountFilter, EmailAccountSort, MessageDeletionPolicy,
+};
+use nexudus::{Client, PageRequest, RateLimit, SortDirection};
+use nexudus_server::{Config, Database, RunningServer};
+use serde_json::{Value, json};
+
+use crate::client::valid_create;
+
+async fn start(config: Config) -> (RunningServer, Client) {
+    let server = nexudus_server::start(config)
+        .await
+        .expect("the server starts");
+    let client = Client::builder()
+        .base_url(server.url())
+        .bearer_token("a local token")
+        .rate_limit(RateLimit::none())
+        .build()
+        .expect("a valid client configuration");
+    (server, client)
+}
+
+fn named(name: &str, port: i32) -> EmailAccountCreate {
+    let mut request = valid_create();
+    request.display_name = name.to_owned();
+    request.incoming_server_port = port;
+    request
+        .incoming_server_type(nexudus::crm::email_account::EmailServerType::Imap)
+        .delete_message_settings(MessageDeletionPolicy::DontDelete)
+}
+
+#[tokio::test]
+async fn every_operation_round_trips_through_the_server() {
+    let (server, client) = start(Config::default()).await;
+    let accounts = client.email_accounts();
+
+    let created = accounts
+        .create(&named("Front desk", 993))
+        .await
+        .expect("created");
+    let fetched = accounts.get(created.id).await.expect("fetched");
+    assert_eq!(fetched.id, created.id);
+    assert_eq!(fetched.display_name.as_deref(), Some("Front desk"));
+    assert_eq!(fetched.incoming_server_port, Some(993));
+    assert_eq!(
+        fetched.last_message_id,
+        Some(0),
+        "the documented default was sent and kept"
+    );
+    let unique_id = fetched
+        .unique_id
+        .clone()
+        .expect("the server gives a UniqueId");
+    let created_on = fetched.created_on.expect("and a CreatedOn");
+
+    accounts
+        .update_with(created.id, |update| {
+            update.display_name = "Reception".into()
+        })
+        .await
+        .expect("updated");
+    let updated = accounts.get(created.id).await.expect("fetched again");
+    assert_eq!(updated.display_name.as_deref(), Some("Reception"));
+    assert_eq!(
+        updated.email_address, fetched.email_address,
+        "the rest is kept"
+    );
+    assert_eq!(updated.unique_id.as_deref(), Some(unique_id.as_str()));
+    assert_eq!(updated.created_on, Some(created_on));
+    assert!(updated.updated_on >= Some(created_on));
+    assert_eq!(updated.updated_by.as_deref(), Some("api@localhost"));
+
+    let other = accounts
+        .create(&named("Back office", 143))
+        .await
+        .expect("created");
+    let found = accounts
+        .search(
+            &EmailAccountFilter::new().display_name("Reception"),
+            &PageRequest::new(),
+        )
+        .await
+        .expect("searched");
+    assert_eq!(found.total_items, 1);
+    assert_eq!(found.records[0].id, created.id);
+    let both = accounts
+        .get_many(&[other.id, created.id, 999_999])
+        .await
+        .expect("got");
+    assert_eq!(
+        both.iter().map(|record| record.id).collect::<Vec<_>>(),
+        [created.id, other.id]
+    );
+
+    accounts.delete(created.id).await.expect("deleted");
+    let gone = accounts.get(created.id).await.expect_err("deleted");
+    assert!(matches!(gone, nexudus::Error::NotFound { .. }), "{gone:?}");
+    let again = accounts
+        .delete(created.id)
+        .await
+        .expect_err("already deleted");
+    assert!(
+        matches!(again, nexudus::Error::NotFound { .. }),
+        "{again:?}"
+    );
+    server.stop().await.expect("stops");
+}
+
+#[tokio::test]
+async fn the_server_rejects_what_the_client_rejects_with_the_same_errors() {
+    let (server, client) = start(Config::default()).await;
+    let mut request = named("", 70_000);
+    request.email_address = "not an address".into();
+    let mut client_side: Vec<(String, String)> = request
+        .validate()
+        .expect_err("invalid")
+        .into_iter()
+        .map(|error| (error.property_name, error.message))
+        .collect();
+    client_side.sort();
+
+    // The same body, sent raw, as a client without validation would.
+    let raw = reqwest::Client::new()
+        .post(format!("{}/api/crm/emailaccounts", server.url()))
+        .json(&serde_json::to_value(&request).expect("serializes"))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(raw.status(), 400);
+    let body: Value = raw.json().await.expect("a JSON body");
+    assert_eq!(body["WasSuccessful"], false);
+    let mut server_side: Vec<(String, String)> = body["Errors"]
+        .as_array()
+        .expect("Errors")
+        .iter()
+        .map(|error| {
+            (
+                error["PropertyName"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                error["Message"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    server_side.sort();
+    assert_eq!(server_side, client_side);
+    assert_eq!(client_side.len(), 3, "{client_side:?}");
+
+    let nothing = client
+        .email_accounts()
+        .search(&EmailAccountFilter::new(), &PageRequest::new())
+        .await
+        .expect("searched");
+    assert_eq!(nothing.total_items, 0, "nothing was stored");
+    server.stop().await.expect("stops");
+}
+
+#[tokio::test]
+async fn raw_bodies_the_typed_client_never_sends_get_every_error() {
+    let config = Config {
+        body_limit: 4_096,
+        ..Config::default()
+    };
+    let (server, client) = start(config).await;
+    let url = format!("{}/api/crm/emailaccounts", server.url());
+    let http = reqwest::Client::new();
+    let post = |body: String| {
+        http.post(&url)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let cases = [
+        (r#"{"DisplayName": "#.to_owned(), vec![""]),
+        ("[]".to_owned(), vec![""]),
+        (
+            json!({"DisplayName": 5, "BusinessId": "1001", "Colour": "blue"}).to_string(),
+            vec![
+                "BusinessId",
+                "DisplayName",
+                "EmailAddress",
+                "IncomingServer",
+                "IncomingServerPort",
+                "IncomingServerUsername",
+                "OutgoingServer",
+                "OutgoingServerPort",
+                "OutgoingServerUsername",
+                "Colour",
+            ],
+        ),
+        (
+            format!(r#"{{"DisplayName": "{}"}}"#, "x".repeat(5_000)),
+            vec![""],
+        ),
+    ];
+    for (body, properties) in cases {
+        let answer = post(body.clone()).await.expect("answered");
+        assert_eq!(answer.status(), 400, "{body:.80}");
+        let answer: Value = answer.json().await.expect("a JSON body");
+        let found: Vec<&str> = answer["Errors"]
+            .as_array()
+            .expect("Errors")
+            .iter()
+            .map(|error| error["PropertyName"].as_str().unwrap_or_default())
+            .collect();
+        assert_eq!(found, properties, "{body:.80}");
+    }
+    let stored = client
+        .email_accounts()
+        .search(&EmailAccountFilter::new(), &PageRequest::new())
+        .await
+        .expect("searched");
+    assert_eq!(stored.total_items, 0, "nothing half-written");
+    server.stop().await.expect("stops");
+}
+
+#[tokio::test]
+async fn filters_and_paging_go_through_more_than_a_thousand_records() {
+    let (server, client) = start(Config::default()).await;
+    let accounts = client.email_accounts();
+    for port in 1..=1_050 {
+        accounts
+            .create(&named(&format!("Mailbox {port:04}"), port))
+            .await
+            .expect("created");
+    }
+    let all: Vec<_> = accounts
+        .search_all(
+            &EmailAccountFilter::new(),
+            PageRequest::new().size(100).order_by(
+                EmailAccountSort::IncomingServerPort,
+                SortDirection::Descending,
+            ),
+        )
+        .try_collect()
+        .await
+        .expect("every page");
+    assert_eq!(all.len(), 1_050);
+    let ports: Vec<i32> = all
+        .iter()
+        .map(|record| record.incoming_server_port.unwrap_or_default())
+        .collect();
+    assert_eq!(
+        ports,
+        (1..=1_050).rev().collect::<Vec<_>>(),
+        "ordered, none twice"
+    );
+
+    let ranged = accounts
+        .search(
+            &EmailAccountFilter::new()
+                .from_incoming_server_port(1_000)
+                .to_incoming_server_port(1_009)
+                .business_id(1_001),
+            &PageRequest::new().size(3).page(2),
+        )
+        .await
+        .expect("a page");
+    assert_eq!(ranged.total_items, 10);
+    assert_eq!(ranged.total_pages, 4);
+    assert!(ranged.has_next_page && ranged.has_previous_page);
+    assert_eq!(
+        ranged
+            .records
+            .iter()
+            .map(|record| record.incoming_server_port.unwrap_or_default())
+            .collect::<Vec<_>>(),
+        [1_003, 1_004, 1_005]
+    );
+    let none = accounts
+        .search(
+            &EmailAccountFilter::new().business_id(2),
+            &PageRequest::new(),
+        )
+        .await
+        .expect("searched");
+    assert_eq!(none.total_items, 0);
+    server.stop().await.expect("stops");
+}
+
+#[tokio::test]
+async fn concurrent_writers_lose_nothing_and_leave_every_record_whole() {
+    let (server, client) = start(Config::default()).await;
+    let shared = client
+        .email_accounts()
+        .create(&named("Shared", 1))
+        .await
+        .expect("created")
+        .id;
+    let mut tasks = Vec::new();
+    for writer in 0..16 {
+        let client = client.clone();
+        tasks.push(tokio::spawn(async move {
+            let accounts = client.email_accounts();
+            let mut created = Vec::new();
+            for round in 0..5 {
+                let name = format!("Writer {writer} round {round}");
+                created.push((accounts.create(&named(&name, 2)).await?.id, name));
+                accounts
+                    .update_with(shared, |update| {
+                        update.display_name = format!("Shared by {writer}");
+                        update.incoming_server_port = 1_000 + writer;
+                    })
+                    .await?;
+            }
+            Ok::<_, nexudus::Error>(created)
+        }));
+    }
+    let mut acknowledged = Vec::new();
+    for task in tasks {
+        acknowledged.extend(
+            task.await
+                .expect("the task ran")
+                .expect("every write answered"),
+        );
+    }
+    assert_eq!(acknowledged.len(), 80);
+    for (id, name) in &acknowledged {
+        let record = client.email_accounts().get(*id).await.expect("present");
+        assert_eq!(record.display_name.as_deref(), Some(name.as_str()));
+    }
+    // The shared record is whole: its name and port come from the same writer.
+    let record = client.email_accounts().get(shared).await.expect("present");
+    let writer: i32 = record
+        .display_name
+        .as_deref()
+        .and_then(|name| name.strip_prefix("Shared by "))
+        .and_then(|writer| writer.parse().ok())
+        .expect("a writer's name");
+    assert_eq!(record.incoming_server_port, Some(1_000 + writer));
+    server.stop().await.expect("stops");
+}
+
+#[tokio::test]
+async fn records_survive_a_restart_on_the_same_database() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let config = Config {
+        database: Database::File(folder.path().join("nexudus.db")),
+        ..Config::default()
+    };
+    let (server, client) = start(config.clone()).await;
+    let mut ids = Vec::new();
+    for port in 1..=3 {
+        ids.push(
+            client
+                .email_accounts()
+                .create(&named(&format!("Kept {port}"), port))
+                .await
+                .expect("created")
+                .id,
+        );
+    }
+    client
+        .email_accounts()
+        .delete(ids[1])
+        .await
+        .expect("deleted");
+    server.stop().await.expect("stops");
+
+    let (server, client) = start(config).await;
+    let kept = client
+        .email_accounts()
+        .get_many(&ids)
+        .await
+        .expect("read back");
+    assert_eq!(
+        kept.iter()
+            .map(|record| (record.id, record.display_name.clone().unwrap_or_default()))
+            .collect::<Vec<_>>(),
+        [(ids[0], "Kept 1".to_owned()), (ids[2], "Kept 3".to_owned())]
+    );
+    let next = client
+        .email_accounts()
+        .create(&named("New", 4))
+        .await
+        .expect("created");
+    assert!(next.id > ids[2], "ids are never reused");
+    server.stop().await.expect("stops");
+}
