@@ -9,16 +9,28 @@
 //! the whole request is valid. The server keeps `Id`, `UniqueId`, `CreatedOn`, `UpdatedOn` and
 //! `UpdatedBy` itself.
 //!
+//! Callers authenticate as with Nexudus: a token from `POST /api/token` (password or refresh
+//! grant, form-encoded; refresh tokens rotate; tokens expire) or Basic credentials. Each route
+//! needs its `{Entity}-{Action}` role (`List`, `Read`, `Create`, `Edit`, `Delete`) or
+//! `Administrator`, and answers 401 otherwise. Nexudus's published rate limits apply per user
+//! (409 with `Retry-After`), unless switched off.
+//!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let server = nexudus_server::start(nexudus_server::Config::default()).await?;
+//! let config = nexudus_server::Config {
+//!     users: vec![nexudus_server::User::administrator("admin@example.com", "change me")],
+//!     ..nexudus_server::Config::default()
+//! };
+//! let server = nexudus_server::start(config).await?;
 //! println!("serving at {}", server.url());
 //! server.stop().await?;
 //! # Ok(())
 //! # }
 //! ```
 
+mod auth;
 mod catalogue;
+mod limit;
 mod routes;
 mod store;
 mod validate;
@@ -26,6 +38,8 @@ mod validate;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+pub use auth::{ADMINISTRATOR, User, UsersFile};
+pub use limit::{Limits, every};
 pub use store::{Database, StoreError};
 pub use validate::Problem;
 
@@ -36,14 +50,35 @@ pub struct Config {
     pub database: Database,
     /// The largest request body accepted, in bytes; larger ones get a 400.
     pub body_limit: usize,
+    /// Who may call the API, with their roles; a request by anyone else gets 401.
+    pub users: Vec<User>,
+    /// How long an access token from `/api/token` is valid.
+    pub token_lifetime: std::time::Duration,
+    /// The rate limits per user; `None` switches them off.
+    pub rate_limits: Option<Limits>,
 }
 
 impl Default for Config {
-    /// Records in memory, bodies up to 1 MiB.
+    /// Records in memory, bodies up to 1 MiB, no users, tokens valid for 604,799 s (as
+    /// Nexudus's), and Nexudus's published rate limits.
     fn default() -> Self {
         Self {
             database: Database::Memory,
             body_limit: 1 << 20,
+            users: Vec::new(),
+            token_lifetime: std::time::Duration::from_secs(604_799),
+            rate_limits: Some(Limits::nexudus()),
+        }
+    }
+}
+
+impl User {
+    /// A user with the `Administrator` role, who may do everything.
+    pub fn administrator(username: impl Into<String>, password: impl Into<String>) -> Self {
+        Self {
+            username: username.into(),
+            password: password.into(),
+            roles: vec![ADMINISTRATOR.to_owned()],
         }
     }
 }
@@ -68,6 +103,11 @@ pub fn router(config: &Config) -> Result<axum::Router, Error> {
         catalogue: Arc::new(catalogue::Catalogue::embedded()?),
         store: store::Store::open(&config.database)?,
         body_limit: config.body_limit,
+        auth: Arc::new(auth::Auth::new(config.users.clone(), config.token_lifetime)),
+        limiter: config
+            .rate_limits
+            .as_ref()
+            .map(|limits| Arc::new(limit::Limiter::new(limits))),
     };
     Ok(routes::router(state))
 }

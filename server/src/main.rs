@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use nexudus_server::{Config, Database};
+use nexudus_server::{Config, Database, User, UsersFile};
 
 /// A local server that behaves like the Nexudus REST API for every entity in `schema/`.
 #[derive(Parser)]
@@ -23,14 +23,50 @@ struct Cli {
     /// The largest request body accepted, in bytes.
     #[arg(long, default_value_t = 1 << 20)]
     body_limit: usize,
+    /// A TOML file of `[[users]]` with `username`, `password` and `roles` (e.g.
+    /// `["EmailAccount-List", "EmailAccount-Read"]`, or `["Administrator"]`). Without it, one
+    /// administrator, `admin@localhost`, with a password printed at start.
+    #[arg(long)]
+    users: Option<PathBuf>,
+    /// Serve without Nexudus's rate limits.
+    #[arg(long)]
+    no_rate_limits: bool,
+}
+
+/// The users of the users file, or one administrator with a fresh password (printed once, to
+/// the terminal of whoever started the server).
+fn users(file: Option<&std::path::Path>) -> Result<Vec<User>, String> {
+    let Some(file) = file else {
+        let password = uuid::Uuid::new_v4().simple().to_string();
+        println!("administrator: admin@localhost, password {password}");
+        return Ok(vec![User::administrator("admin@localhost", password)]);
+    };
+    let text = std::fs::read_to_string(file)
+        .map_err(|error| format!("cannot read {}: {error}", file.display()))?;
+    UsersFile::parse(&text)
+        .map(|parsed| parsed.users)
+        .map_err(|error| format!("{}: {error}", file.display()))
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    let users = match users(cli.users.as_deref()) {
+        Ok(users) => users,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let defaults = Config::default();
     let config = Config {
         database: cli.db.map_or(Database::Memory, Database::File),
         body_limit: cli.body_limit,
+        users,
+        rate_limits: (!cli.no_rate_limits)
+            .then_some(defaults.rate_limits)
+            .flatten(),
+        ..defaults
     };
     let listener = match tokio::net::TcpListener::bind((cli.host.as_str(), cli.port)).await {
         Ok(listener) => listener,

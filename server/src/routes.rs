@@ -5,14 +5,17 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, get};
+use axum::routing::{MethodRouter, get, post};
 use nexudus_codegen::model::{Bound, EntityModel, Operation, Scalar, ValueType};
 use serde_json::{Value, json};
 
+use crate::auth::{Action, Auth, Refusal};
 use crate::catalogue::Catalogue;
+use crate::limit::Limiter;
 use crate::store::{Comparison, Condition, Query as SearchQuery, Store, StoreError, Stored};
 use crate::validate::{Problem, check_write, parse_date_time};
 
@@ -23,10 +26,10 @@ pub(crate) struct AppState {
     pub(crate) store: Store,
     /// The largest request body accepted, in bytes.
     pub(crate) body_limit: usize,
+    pub(crate) auth: Arc<Auth>,
+    /// `None` when rate limiting is off.
+    pub(crate) limiter: Option<Arc<Limiter>>,
 }
-
-/// Who the server says changed a record, until requests carry a user.
-const UPDATED_BY: &str = "api@localhost";
 
 /// The largest page a search answers.
 const MAX_PAGE_SIZE: u64 = 1_000;
@@ -39,20 +42,26 @@ pub(crate) fn router(state: AppState) -> Router {
         let mut collection: MethodRouter<AppState> = MethodRouter::new();
         if entity.supports(Operation::Search) {
             collection = collection.get(
-                move |State(state): State<AppState>, Query(query): Query<Vec<(String, String)>>| {
-                    search(state, index, query)
+                move |State(state): State<AppState>,
+                      headers: HeaderMap,
+                      Query(query): Query<Vec<(String, String)>>| {
+                    search(state, headers, index, query)
                 },
             );
         }
         if entity.supports(Operation::Create) {
-            collection = collection.post(move |State(state): State<AppState>, body: Body| {
-                write(state, index, Operation::Create, body)
-            });
+            collection = collection.post(
+                move |State(state): State<AppState>, headers: HeaderMap, body: Body| {
+                    write(state, headers, index, Operation::Create, body)
+                },
+            );
         }
         if entity.supports(Operation::Update) {
-            collection = collection.put(move |State(state): State<AppState>, body: Body| {
-                write(state, index, Operation::Update, body)
-            });
+            collection = collection.put(
+                move |State(state): State<AppState>, headers: HeaderMap, body: Body| {
+                    write(state, headers, index, Operation::Update, body)
+                },
+            );
         }
         router = router.route(&entity.path, collection);
         if entity.supports(Operation::GetMany) {
@@ -60,8 +69,9 @@ pub(crate) fn router(state: AppState) -> Router {
                 &format!("{}/", entity.path),
                 get(
                     move |State(state): State<AppState>,
+                          headers: HeaderMap,
                           Query(query): Query<Vec<(String, String)>>| {
-                        get_many(state, index, query)
+                        get_many(state, headers, index, query)
                     },
                 ),
             );
@@ -69,21 +79,81 @@ pub(crate) fn router(state: AppState) -> Router {
         let mut one: MethodRouter<AppState> = MethodRouter::new();
         if entity.supports(Operation::Get) {
             one = one.get(
-                move |State(state): State<AppState>, Path(id): Path<String>| {
-                    get_one(state, index, id)
+                move |State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>| {
+                    get_one(state, headers, index, id)
                 },
             );
         }
         if entity.supports(Operation::Delete) {
             one = one.delete(
-                move |State(state): State<AppState>, Path(id): Path<String>| {
-                    delete(state, index, id)
+                move |State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>| {
+                    delete(state, headers, index, id)
                 },
             );
         }
         router = router.route(&format!("{}/{{id}}", entity.path), one);
     }
-    router.with_state(state)
+    router.route("/api/token", post(token)).with_state(state)
+}
+
+/// `POST /api/token`: the password and refresh grants, form-encoded, as OAuth answers them.
+async fn token(
+    State(state): State<AppState>,
+    form: Result<Form<std::collections::HashMap<String, String>>, FormRejection>,
+) -> Response {
+    let granted = match form {
+        Ok(Form(form)) => state.auth.grant(&form),
+        // A JSON body, as Nexudus answers it.
+        Err(_) => Err(crate::auth::GrantError {
+            error: "unsupported_grant_type",
+            description: "The body must be form-encoded.".into(),
+        }),
+    };
+    match granted {
+        Ok(tokens) => axum::Json(json!({
+            "access_token": tokens.access_token,
+            "token_type": "bearer",
+            "expires_in": tokens.expires_in,
+            "refresh_token": tokens.refresh_token,
+        }))
+        .into_response(),
+        Err(error) => (
+            StatusCode::BAD_REQUEST,
+            axum::Json(json!({"error": error.error, "error_description": error.description})),
+        )
+            .into_response(),
+    }
+}
+
+/// The user making a request, when they may do `action` on `entity` and are within their rate
+/// limits; refused with 401 or 409 otherwise.
+fn authorize(
+    state: &AppState,
+    headers: &HeaderMap,
+    entity: &EntityModel,
+    action: Action,
+) -> Result<String, Failure> {
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok());
+    let user = match state.auth.authorize(authorization, &entity.name, action) {
+        Ok(user) => user.username.clone(),
+        Err(Refusal::Unauthenticated) => {
+            return Err(Failure::Unauthorized(
+                "Authorization has been denied for this request.".into(),
+            ));
+        }
+        Err(Refusal::MissingRole(role)) => {
+            return Err(Failure::Unauthorized(format!(
+                "Authorization has been denied for this request: the {role} role is needed."
+            )));
+        }
+    };
+    if let Some(limiter) = &state.limiter {
+        let write = matches!(action, Action::Create | Action::Edit | Action::Delete);
+        limiter.check(&user, write).map_err(Failure::Throttled)?;
+    }
+    Ok(user)
 }
 
 /// A failed request, answered in the Nexudus shape.
@@ -94,6 +164,10 @@ enum Failure {
     NotFound(String),
     /// 500: the storage failed.
     Storage(String),
+    /// 401: no valid credentials, or not the role the route needs.
+    Unauthorized(String),
+    /// 409 with `Retry-After`: over a rate limit.
+    Throttled(std::time::Duration),
 }
 
 impl From<StoreError> for Failure {
@@ -132,6 +206,20 @@ impl IntoResponse for Failure {
                 axum::Json(json!({"Message": message, "WasSuccessful": false})),
             )
                 .into_response(),
+            Failure::Unauthorized(message) => (
+                StatusCode::UNAUTHORIZED,
+                axum::Json(json!({"Message": message})),
+            )
+                .into_response(),
+            // An empty body, as Nexudus throttles; whole seconds, rounded up.
+            Failure::Throttled(wait) => {
+                let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+                (
+                    StatusCode::CONFLICT,
+                    [(header::RETRY_AFTER, seconds.max(1).to_string())],
+                )
+                    .into_response()
+            }
         }
     }
 }
@@ -164,8 +252,14 @@ fn parse_id(entity: &EntityModel, id: &str) -> Result<i64, Failure> {
         .map_err(|_| Failure::NotFound(format!("{} {id} was not found", entity.name)))
 }
 
-async fn get_one(state: AppState, index: usize, id: String) -> Result<Response, Failure> {
+async fn get_one(
+    state: AppState,
+    headers: HeaderMap,
+    index: usize,
+    id: String,
+) -> Result<Response, Failure> {
     let entity = &state.catalogue.entities[index];
+    authorize(&state, &headers, entity, Action::Read)?;
     let id = parse_id(entity, &id)?;
     let name = entity.name.clone();
     let store = state.store.clone();
@@ -180,10 +274,12 @@ async fn get_one(state: AppState, index: usize, id: String) -> Result<Response, 
 
 async fn get_many(
     state: AppState,
+    headers: HeaderMap,
     index: usize,
     query: Vec<(String, String)>,
 ) -> Result<Response, Failure> {
     let entity = &state.catalogue.entities[index];
+    authorize(&state, &headers, entity, Action::Read)?;
     let ids = query
         .iter()
         .find(|(name, _)| name == "id")
@@ -206,8 +302,14 @@ async fn get_many(
     Ok(axum::Json(records).into_response())
 }
 
-async fn delete(state: AppState, index: usize, id: String) -> Result<Response, Failure> {
+async fn delete(
+    state: AppState,
+    headers: HeaderMap,
+    index: usize,
+    id: String,
+) -> Result<Response, Failure> {
     let entity = &state.catalogue.entities[index];
+    authorize(&state, &headers, entity, Action::Delete)?;
     let id = parse_id(entity, &id)?;
     let name = entity.name.clone();
     let store = state.store.clone();
@@ -223,11 +325,18 @@ async fn delete(state: AppState, index: usize, id: String) -> Result<Response, F
 
 async fn write(
     state: AppState,
+    headers: HeaderMap,
     index: usize,
     operation: Operation,
     body: Body,
 ) -> Result<Response, Failure> {
     let entity = &state.catalogue.entities[index];
+    let action = if operation == Operation::Create {
+        Action::Create
+    } else {
+        Action::Edit
+    };
+    let user = authorize(&state, &headers, entity, action)?;
     let bytes: Bytes = axum::body::to_bytes(body, state.body_limit)
         .await
         .map_err(|_| {
@@ -242,12 +351,12 @@ async fn write(
     let store = state.store.clone();
     let fields = checked.fields;
     if operation == Operation::Create {
-        let record = blocking(move || store.create(&name, &fields, UPDATED_BY)).await?;
+        let record = blocking(move || store.create(&name, &fields, &user)).await?;
         return Ok(written(entity, "created", record.id, Some(&record)));
     }
     // `check_write` requires `Id` on update.
     let id = checked.id.unwrap_or_default();
-    match blocking(move || store.replace(&name, id, &fields, UPDATED_BY)).await? {
+    match blocking(move || store.replace(&name, id, &fields, &user)).await? {
         Some(record) => Ok(written(entity, "updated", id, Some(&record))),
         None => Err(Failure::NotFound(format!(
             "{} {id} was not found",
@@ -276,10 +385,12 @@ fn written(entity: &EntityModel, what: &str, id: i64, record: Option<&Stored>) -
 
 async fn search(
     state: AppState,
+    headers: HeaderMap,
     index: usize,
     query: Vec<(String, String)>,
 ) -> Result<Response, Failure> {
     let entity = &state.catalogue.entities[index];
+    authorize(&state, &headers, entity, Action::List)?;
     let search = search_query(entity, &query).map_err(Failure::Invalid)?;
     let name = entity.name.clone();
     let store = state.store.clone();

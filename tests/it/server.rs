@@ -1,26 +1,52 @@
 //! The SDK against the local server, over HTTP on loopback: every operation, validation on both
-//! sides, paging through more than a thousand records, concurrent writers, and a restart.
+//! sides, paging through more than a thousand records, concurrent writers, a restart, and
+//! authentication, roles and rate limits.
 
 use futures_util::TryStreamExt as _;
 use nexudus::crm::email_account::{
     EmailAccountCreate, EmailAccountFilter, EmailAccountSort, MessageDeletionPolicy,
 };
 use nexudus::{Client, PageRequest, RateLimit, SortDirection};
-use nexudus_server::{Config, Database, RunningServer};
+use nexudus_server::{Config, Database, Limits, RunningServer, User};
 use serde_json::{Value, json};
 
 use crate::client::valid_create;
+
+const ADMIN: &str = "admin@example.com";
+const PASSWORD: &str = "an admin's password";
+
+/// A configuration with an administrator, a reader, and no rate limits (the tests write fast).
+fn config() -> Config {
+    Config {
+        users: vec![
+            User::administrator(ADMIN, PASSWORD),
+            User {
+                username: "reader@example.com".into(),
+                password: "a reader's password".into(),
+                roles: vec!["EmailAccount-List".into(), "EmailAccount-Read".into()],
+            },
+        ],
+        rate_limits: None,
+        ..Config::default()
+    }
+}
+
+/// A client that logs in with the password grant as `username`.
+fn client_as(server: &RunningServer, username: &str, password: &str) -> Client {
+    Client::builder()
+        .base_url(server.url())
+        .password(username, password)
+        .rate_limit(RateLimit::none())
+        .max_throttle_retries(0)
+        .build()
+        .expect("a valid client configuration")
+}
 
 async fn start(config: Config) -> (RunningServer, Client) {
     let server = nexudus_server::start(config)
         .await
         .expect("the server starts");
-    let client = Client::builder()
-        .base_url(server.url())
-        .bearer_token("a local token")
-        .rate_limit(RateLimit::none())
-        .build()
-        .expect("a valid client configuration");
+    let client = client_as(&server, ADMIN, PASSWORD);
     (server, client)
 }
 
@@ -35,7 +61,7 @@ fn named(name: &str, port: i32) -> EmailAccountCreate {
 
 #[tokio::test]
 async fn every_operation_round_trips_through_the_server() {
-    let (server, client) = start(Config::default()).await;
+    let (server, client) = start(config()).await;
     let accounts = client.email_accounts();
 
     let created = accounts
@@ -72,7 +98,7 @@ async fn every_operation_round_trips_through_the_server() {
     assert_eq!(updated.unique_id.as_deref(), Some(unique_id.as_str()));
     assert_eq!(updated.created_on, Some(created_on));
     assert!(updated.updated_on >= Some(created_on));
-    assert_eq!(updated.updated_by.as_deref(), Some("api@localhost"));
+    assert_eq!(updated.updated_by.as_deref(), Some(ADMIN), "who changed it");
 
     let other = accounts
         .create(&named("Back office", 143))
@@ -112,7 +138,7 @@ async fn every_operation_round_trips_through_the_server() {
 
 #[tokio::test]
 async fn the_server_rejects_what_the_client_rejects_with_the_same_errors() {
-    let (server, client) = start(Config::default()).await;
+    let (server, client) = start(config()).await;
     let mut request = named("", 70_000);
     request.email_address = "not an address".into();
     let mut client_side: Vec<(String, String)> = request
@@ -126,6 +152,7 @@ async fn the_server_rejects_what_the_client_rejects_with_the_same_errors() {
     // The same body, sent raw, as a client without validation would.
     let raw = reqwest::Client::new()
         .post(format!("{}/api/crm/emailaccounts", server.url()))
+        .basic_auth(ADMIN, Some(PASSWORD))
         .json(&serde_json::to_value(&request).expect("serializes"))
         .send()
         .await
@@ -164,13 +191,14 @@ async fn the_server_rejects_what_the_client_rejects_with_the_same_errors() {
 async fn raw_bodies_the_typed_client_never_sends_get_every_error() {
     let config = Config {
         body_limit: 4_096,
-        ..Config::default()
+        ..config()
     };
     let (server, client) = start(config).await;
     let url = format!("{}/api/crm/emailaccounts", server.url());
     let http = reqwest::Client::new();
     let post = |body: String| {
         http.post(&url)
+            .basic_auth(ADMIN, Some(PASSWORD))
             .header("content-type", "application/json")
             .body(body)
             .send()
@@ -221,7 +249,7 @@ async fn raw_bodies_the_typed_client_never_sends_get_every_error() {
 
 #[tokio::test]
 async fn filters_and_paging_go_through_more_than_a_thousand_records() {
-    let (server, client) = start(Config::default()).await;
+    let (server, client) = start(config()).await;
     let accounts = client.email_accounts();
     for port in 1..=1_050 {
         accounts
@@ -285,7 +313,7 @@ async fn filters_and_paging_go_through_more_than_a_thousand_records() {
 
 #[tokio::test]
 async fn concurrent_writers_lose_nothing_and_leave_every_record_whole() {
-    let (server, client) = start(Config::default()).await;
+    let (server, client) = start(config()).await;
     let shared = client
         .email_accounts()
         .create(&named("Shared", 1))
@@ -341,7 +369,7 @@ async fn records_survive_a_restart_on_the_same_database() {
     let folder = tempfile::tempdir().expect("a temporary folder");
     let config = Config {
         database: Database::File(folder.path().join("nexudus.db")),
-        ..Config::default()
+        ..config()
     };
     let (server, client) = start(config.clone()).await;
     let mut ids = Vec::new();
@@ -380,5 +408,176 @@ async fn records_survive_a_restart_on_the_same_database() {
         .await
         .expect("created");
     assert!(next.id > ids[2], "ids are never reused");
+    server.stop().await.expect("stops");
+}
+
+#[tokio::test]
+async fn a_missing_role_or_a_bad_password_is_refused() {
+    let (server, admin) = start(config()).await;
+    let id = admin
+        .email_accounts()
+        .create(&named("Desk", 1))
+        .await
+        .expect("created")
+        .id;
+
+    let reader = client_as(&server, "reader@example.com", "a reader's password");
+    let read = reader
+        .email_accounts()
+        .get(id)
+        .await
+        .expect("a reader may read");
+    assert_eq!(read.id, id);
+    let refused = reader
+        .email_accounts()
+        .create(&named("Mine", 2))
+        .await
+        .expect_err("no role");
+    assert!(
+        matches!(&refused, nexudus::Error::Unauthorized { body, .. } if body.contains("EmailAccount-Create")),
+        "{refused:?}"
+    );
+    let deleted = reader
+        .email_accounts()
+        .delete(id)
+        .await
+        .expect_err("no role");
+    assert!(
+        matches!(deleted, nexudus::Error::Unauthorized { .. }),
+        "{deleted:?}"
+    );
+
+    let stranger = client_as(&server, ADMIN, "a guess");
+    let failed = stranger
+        .email_accounts()
+        .get(id)
+        .await
+        .expect_err("bad password");
+    assert!(
+        matches!(&failed, nexudus::Error::Auth { code: Some(code), .. } if code == "invalid_grant"),
+        "{failed:?}"
+    );
+    let anonymous = reqwest::get(format!("{}/api/crm/emailaccounts/{id}", server.url()))
+        .await
+        .expect("answered");
+    assert_eq!(anonymous.status(), 401);
+    server.stop().await.expect("stops");
+}
+
+#[tokio::test]
+async fn tokens_expire_and_refresh_tokens_rotate() {
+    let config = Config {
+        token_lifetime: std::time::Duration::from_secs(1),
+        ..config()
+    };
+    let server = nexudus_server::start(config)
+        .await
+        .expect("the server starts");
+    let http = reqwest::Client::new();
+    let token_url = format!("{}/api/token", server.url());
+    let grant = |form: Vec<(&'static str, String)>| http.post(&token_url).form(&form).send();
+    let tokens: Value = grant(vec![
+        ("grant_type", "password".into()),
+        ("username", ADMIN.into()),
+        ("password", PASSWORD.into()),
+    ])
+    .await
+    .expect("answered")
+    .json()
+    .await
+    .expect("tokens");
+    assert_eq!(tokens["token_type"], "bearer");
+    assert_eq!(tokens["expires_in"], 1);
+    let access = tokens["access_token"]
+        .as_str()
+        .expect("an access token")
+        .to_owned();
+    let refresh = tokens["refresh_token"]
+        .as_str()
+        .expect("a refresh token")
+        .to_owned();
+    let list = format!("{}/api/crm/emailaccounts", server.url());
+    let status = |token: String| http.get(&list).bearer_auth(token).send();
+    assert_eq!(
+        status(access.clone()).await.expect("answered").status(),
+        200
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    assert_eq!(
+        status(access).await.expect("answered").status(),
+        401,
+        "expired"
+    );
+
+    let refreshed: Value = grant(vec![
+        ("grant_type", "refresh_token".into()),
+        ("refresh_token", refresh.clone()),
+    ])
+    .await
+    .expect("answered")
+    .json()
+    .await
+    .expect("new tokens");
+    let renewed = refreshed["access_token"]
+        .as_str()
+        .expect("an access token")
+        .to_owned();
+    assert_eq!(status(renewed).await.expect("answered").status(), 200);
+    let reused = grant(vec![
+        ("grant_type", "refresh_token".into()),
+        ("refresh_token", refresh),
+    ])
+    .await
+    .expect("answered");
+    assert_eq!(reused.status(), 400, "a refresh token works once");
+    let json_body = http
+        .post(&token_url)
+        .json(&json!({"grant_type": "password", "username": ADMIN, "password": PASSWORD}))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(json_body.status(), 400);
+    let error: Value = json_body.json().await.expect("an OAuth error");
+    assert_eq!(error["error"], "unsupported_grant_type");
+    server.stop().await.expect("stops");
+}
+
+#[tokio::test]
+async fn a_user_over_the_rate_limit_gets_409_with_retry_after() {
+    let config = Config {
+        rate_limits: Some(Limits {
+            all: vec![nexudus_server::every(std::time::Duration::from_secs(60), 3)],
+            writes: vec![nexudus_server::every(std::time::Duration::from_secs(60), 1)],
+        }),
+        ..config()
+    };
+    let (server, client) = start(config).await;
+    let accounts = client.email_accounts();
+    accounts
+        .create(&named("First", 1))
+        .await
+        .expect("the one write a minute");
+    let throttled = accounts
+        .create(&named("Second", 2))
+        .await
+        .expect_err("over the write quota");
+    match throttled {
+        nexudus::Error::Throttled { retry_after, .. } => {
+            let wait = retry_after.expect("Retry-After");
+            assert!(wait > std::time::Duration::from_secs(50), "{wait:?}");
+        }
+        other => panic!("expected Throttled, got {other:?}"),
+    }
+    let page = accounts
+        .search(&EmailAccountFilter::new(), &PageRequest::new())
+        .await
+        .expect("reads still have room");
+    assert_eq!(page.total_items, 1, "the refused write stored nothing");
+    let other_user = client_as(&server, "reader@example.com", "a reader's password");
+    other_user
+        .email_accounts()
+        .search(&EmailAccountFilter::new(), &PageRequest::new())
+        .await
+        .expect("limits are per user");
     server.stop().await.expect("stops");
 }
