@@ -247,9 +247,13 @@ fn partial(entity: &EntityModel, record: &Stored) -> Value {
     json
 }
 
+/// 404 for the record `id` of `entity`, which does not exist (or is not an Id at all).
+fn not_found(entity: &EntityModel, id: impl std::fmt::Display) -> Failure {
+    Failure::NotFound(format!("{} {id} was not found", entity.name))
+}
+
 fn parse_id(entity: &EntityModel, id: &str) -> Result<i64, Failure> {
-    id.parse()
-        .map_err(|_| Failure::NotFound(format!("{} {id} was not found", entity.name)))
+    id.parse().map_err(|_| not_found(entity, id))
 }
 
 async fn get_one(
@@ -265,10 +269,7 @@ async fn get_one(
     let store = state.store.clone();
     match blocking(move || store.get(&name, id)).await? {
         Some(record) => Ok(axum::Json(record.to_json()).into_response()),
-        None => Err(Failure::NotFound(format!(
-            "{} {id} was not found",
-            entity.name
-        ))),
+        None => Err(not_found(entity, id)),
     }
 }
 
@@ -316,10 +317,7 @@ async fn delete(
     if blocking(move || store.delete(&name, id)).await? {
         Ok(written(entity, "deleted", id, None))
     } else {
-        Err(Failure::NotFound(format!(
-            "{} {id} was not found",
-            entity.name
-        )))
+        Err(not_found(entity, id))
     }
 }
 
@@ -358,10 +356,7 @@ async fn write(
     let id = checked.id.unwrap_or_default();
     match blocking(move || store.replace(&name, id, &fields, &user)).await? {
         Some(record) => Ok(written(entity, "updated", id, Some(&record))),
-        None => Err(Failure::NotFound(format!(
-            "{} {id} was not found",
-            entity.name
-        ))),
+        None => Err(not_found(entity, id)),
     }
 }
 
