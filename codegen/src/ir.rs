@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use heck::ToUpperCamelCase;
 
 use crate::diagnostics::Location;
+use crate::model::Bound;
 
 /// Every entity of a schema folder, in a fixed order (by area, then module name).
 pub(crate) struct Ir {
@@ -359,13 +360,19 @@ pub(crate) struct Filter {
     pub(crate) wire_name: String,
     /// The property it compares: `DisplayName`, `IncomingServerPort`.
     pub(crate) field: String,
+    /// How it compares: equal, at least (`from_`) or at most (`to_`).
+    pub(crate) bound: Bound,
     /// A scalar or an enum; lists are never filters.
     pub(crate) ty: FieldType,
     pub(crate) description: String,
 }
 
-/// The range bounds Nexudus accepts on numbers and dates: `from_` (lower) and `to_` (upper).
-const RANGE_BOUNDS: [(&str, &str); 2] = [("from", "at least"), ("to", "at most")];
+/// The range bounds Nexudus accepts on numbers and dates: `from_` (lower) and `to_` (upper),
+/// each with its prefix and what it means.
+const RANGE_BOUNDS: [(Bound, &str, &str); 2] = [
+    (Bound::From, "from", "at least"),
+    (Bound::To, "to", "at most"),
+];
 
 /// The base fields every search can bound by a date range.
 const RANGED_BASE_FIELDS: [&str; 2] = ["CreatedOn", "UpdatedOn"];
@@ -404,6 +411,7 @@ impl Field {
             rust_name: self.rust_name.clone(),
             wire_name: format!("{entity}_{property}"),
             field: self.wire_name.clone(),
+            bound: Bound::Equal,
             ty: self.ty,
             description: format!("Only records matching this `{}`.", self.wire_name),
         }];
@@ -427,10 +435,11 @@ impl Field {
 fn range_filters(entity: &str, wire: &str, rust: &str, ty: FieldType) -> Vec<Filter> {
     RANGE_BOUNDS
         .iter()
-        .map(|(bound, meaning)| Filter {
-            rust_name: format!("{bound}_{rust}"),
-            wire_name: format!("{bound}_{entity}_{wire}"),
+        .map(|(bound, prefix, meaning)| Filter {
+            rust_name: format!("{prefix}_{rust}"),
+            wire_name: format!("{prefix}_{entity}_{wire}"),
             field: wire.to_owned(),
+            bound: *bound,
             ty,
             description: format!("Only records whose `{wire}` is {meaning} this value."),
         })

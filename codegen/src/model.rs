@@ -225,13 +225,7 @@ fn entity(entity: &ir::Entity) -> EntityModel {
         .filters()
         .into_iter()
         .map(|filter| FilterModel {
-            bound: if filter.wire_name.starts_with("from_") {
-                Bound::From
-            } else if filter.wire_name.starts_with("to_") {
-                Bound::To
-            } else {
-                Bound::Equal
-            },
+            bound: filter.bound,
             parameter: filter.wire_name,
             field: filter.field,
         })
