@@ -23,6 +23,14 @@ pub struct Model {
     pub entities: Vec<EntityModel>,
 }
 
+impl Model {
+    /// Whether `name` is a base field (`UniqueId`, `CreatedOn`, ...), which a server keeps
+    /// itself rather than take from a request body.
+    pub fn is_base_field(&self, name: &str) -> bool {
+        self.base_fields.iter().any(|base| base == name)
+    }
+}
+
 /// One entity: where it lives, what can be done with it, and its fields.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EntityModel {

@@ -100,7 +100,7 @@ pub enum Error {
 /// The router of a server with this configuration, ready for `axum::serve`.
 pub fn router(config: &Config) -> Result<axum::Router, Error> {
     let state = routes::AppState {
-        catalogue: Arc::new(catalogue::Catalogue::embedded()?),
+        catalogue: Arc::new(catalogue::embedded()?),
         store: store::Store::open(&config.database)?,
         body_limit: config.body_limit,
         auth: Arc::new(auth::Auth::new(config.users.clone(), config.token_lifetime)),

@@ -10,11 +10,10 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
-use nexudus_codegen::model::{Bound, EntityModel, Operation, Scalar, ValueType};
+use nexudus_codegen::model::{Bound, EntityModel, Model, Operation, Scalar, ValueType};
 use serde_json::{Value, json};
 
 use crate::auth::{Action, Auth, Refusal};
-use crate::catalogue::Catalogue;
 use crate::limit::Limiter;
 use crate::store::{Comparison, Condition, Query as SearchQuery, Store, StoreError, Stored};
 use crate::validate::{Problem, check_write, parse_date_time};
@@ -22,7 +21,7 @@ use crate::validate::{Problem, check_write, parse_date_time};
 /// What every request handler shares.
 #[derive(Clone)]
 pub(crate) struct AppState {
-    pub(crate) catalogue: Arc<Catalogue>,
+    pub(crate) catalogue: Arc<Model>,
     pub(crate) store: Store,
     /// The largest request body accepted, in bytes.
     pub(crate) body_limit: usize,
@@ -224,11 +223,15 @@ impl IntoResponse for Failure {
     }
 }
 
-/// Runs blocking storage work off the async threads.
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+/// Runs storage work on `entity`'s records off the async threads (SQLite calls block).
+async fn storage<T: Send + 'static>(
+    state: &AppState,
+    entity: &EntityModel,
+    work: impl FnOnce(&Store, &str) -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, Failure> {
-    match tokio::task::spawn_blocking(work).await {
+    let store = state.store.clone();
+    let name = entity.name.clone();
+    match tokio::task::spawn_blocking(move || work(&store, &name)).await {
         Ok(result) => result.map_err(Failure::from),
         Err(error) => Err(Failure::Storage(format!("storage task failed: {error}"))),
     }
@@ -265,9 +268,7 @@ async fn get_one(
     let entity = &state.catalogue.entities[index];
     authorize(&state, &headers, entity, Action::Read)?;
     let id = parse_id(entity, &id)?;
-    let name = entity.name.clone();
-    let store = state.store.clone();
-    match blocking(move || store.get(&name, id)).await? {
+    match storage(&state, entity, move |store, name| store.get(name, id)).await? {
         Some(record) => Ok(axum::Json(record.to_json()).into_response()),
         None => Err(not_found(entity, id)),
     }
@@ -293,9 +294,10 @@ async fn get_many(
             attempted: Value::from(ids),
         }])
     })?;
-    let name = entity.name.clone();
-    let store = state.store.clone();
-    let records = blocking(move || store.get_many(&name, &ids)).await?;
+    let records = storage(&state, entity, move |store, name| {
+        store.get_many(name, &ids)
+    })
+    .await?;
     let records: Vec<Value> = records
         .iter()
         .map(|record| partial(entity, record))
@@ -312,9 +314,7 @@ async fn delete(
     let entity = &state.catalogue.entities[index];
     authorize(&state, &headers, entity, Action::Delete)?;
     let id = parse_id(entity, &id)?;
-    let name = entity.name.clone();
-    let store = state.store.clone();
-    if blocking(move || store.delete(&name, id)).await? {
+    if storage(&state, entity, move |store, name| store.delete(name, id)).await? {
         Ok(written(entity, "deleted", id, None))
     } else {
         Err(not_found(entity, id))
@@ -345,16 +345,21 @@ async fn write(
         })?;
     let checked =
         check_write(&state.catalogue, entity, operation, &bytes).map_err(Failure::Invalid)?;
-    let name = entity.name.clone();
-    let store = state.store.clone();
     let fields = checked.fields;
     if operation == Operation::Create {
-        let record = blocking(move || store.create(&name, &fields, &user)).await?;
+        let record = storage(&state, entity, move |store, name| {
+            store.create(name, &fields, &user)
+        })
+        .await?;
         return Ok(written(entity, "created", record.id, Some(&record)));
     }
     // `check_write` requires `Id` on update.
     let id = checked.id.unwrap_or_default();
-    match blocking(move || store.replace(&name, id, &fields, &user)).await? {
+    match storage(&state, entity, move |store, name| {
+        store.replace(name, id, &fields, &user)
+    })
+    .await?
+    {
         Some(record) => Ok(written(entity, "updated", id, Some(&record))),
         None => Err(not_found(entity, id)),
     }
@@ -387,15 +392,16 @@ async fn search(
     let entity = &state.catalogue.entities[index];
     authorize(&state, &headers, entity, Action::List)?;
     let search = search_query(entity, &query).map_err(Failure::Invalid)?;
-    let name = entity.name.clone();
-    let store = state.store.clone();
     let (page, size, order_by, descending) = (
         search.page,
         search.size,
         search.order_by.clone(),
         search.descending,
     );
-    let (records, total) = blocking(move || store.search(&name, &search)).await?;
+    let (records, total) = storage(&state, entity, move |store, name| {
+        store.search(name, &search)
+    })
+    .await?;
     let records: Vec<Value> = records
         .iter()
         .map(|record| partial(entity, record))

@@ -2,11 +2,9 @@
 //! in the Nexudus shape, with the SDK's wording for the rules both sides check.
 
 use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
-use nexudus_codegen::model::{EntityModel, Operation, Presence, Rule, Scalar, ValueType};
+use nexudus_codegen::model::{EntityModel, Model, Operation, Presence, Rule, Scalar, ValueType};
 use serde::Serialize;
 use serde_json::{Map, Value};
-
-use crate::catalogue::Catalogue;
 
 /// One problem with a request, as Nexudus reports it in a 400 answer's `Errors`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -50,7 +48,7 @@ pub(crate) struct Checked {
 /// within its rules. Base properties the server maintains (`UniqueId`, `CreatedOn`, ...) are
 /// ignored. Every problem is reported, in schema order, then the unknown properties.
 pub(crate) fn check_write(
-    catalogue: &Catalogue,
+    catalogue: &Model,
     entity: &EntityModel,
     write: Operation,
     body: &[u8],
@@ -269,7 +267,7 @@ mod tests {
 
     use super::*;
 
-    fn email_account(catalogue: &Catalogue) -> &EntityModel {
+    fn email_account(catalogue: &Model) -> &EntityModel {
         catalogue
             .entities
             .iter()
@@ -287,7 +285,7 @@ mod tests {
     }
 
     fn check(body: &Value, write: Operation) -> Result<Checked, Vec<Problem>> {
-        let catalogue = Catalogue::embedded().expect("the model parses");
+        let catalogue = crate::catalogue::embedded().expect("the model parses");
         let bytes = serde_json::to_vec(body).expect("serializes");
         check_write(&catalogue, email_account(&catalogue), write, &bytes)
     }
@@ -372,7 +370,7 @@ mod tests {
 
     #[test]
     fn bodies_that_are_not_json_objects_are_one_problem() {
-        let catalogue = Catalogue::embedded().expect("the model parses");
+        let catalogue = crate::catalogue::embedded().expect("the model parses");
         let entity = email_account(&catalogue);
         for body in [&b"{\"DisplayName\": "[..], b"[1, 2]", b""] {
             let problems =
