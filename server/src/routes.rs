@@ -10,7 +10,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
-use nexudus_codegen::model::{Bound, EntityModel, Model, Operation, Scalar, ValueType};
+use nexudus_codegen::model::{Bound, EntityModel, Model, Operation, Presence, Scalar, ValueType};
 use serde_json::{Value, json};
 
 use crate::auth::{Action, Auth, Refusal};
@@ -355,8 +355,20 @@ async fn write(
     }
     // `check_write` requires `Id` on update.
     let id = checked.id.unwrap_or_default();
+    let updatable: Vec<String> = entity
+        .fields
+        .iter()
+        .filter(|field| field.update != Presence::Absent)
+        .map(|field| field.name.clone())
+        .collect();
     match storage(&state, entity, move |store, name| {
-        store.replace(name, id, &fields, &user)
+        store.replace(
+            name,
+            id,
+            &fields,
+            |field| updatable.iter().any(|name| name == field),
+            &user,
+        )
     })
     .await?
     {

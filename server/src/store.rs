@@ -162,30 +162,34 @@ impl Store {
         })
     }
 
-    /// Replaces every field of the record `id`; `None` when there is none.
+    /// Replaces the fields of the record `id` that an update takes (`updatable`), as a PUT
+    /// does, and keeps the stored ones it does not take (create-only ones, such as a booking's
+    /// `Repeats`); `None` when there is no such record.
     pub(crate) fn replace(
         &self,
         entity: &str,
         id: i64,
         fields: &Map<String, Value>,
+        updatable: impl Fn(&str) -> bool,
         user: &str,
     ) -> Result<Option<Stored>, StoreError> {
         let now = stored_date_time(Utc::now());
+        // The read and the write happen under one lock, so no other write comes between them.
         let connection = self.lock();
-        let changed = connection.execute(
+        let Some(stored) = get_locked(&connection, entity, id)? else {
+            return Ok(None);
+        };
+        let mut replaced = fields.clone();
+        for (name, value) in stored.fields {
+            if !updatable(&name) {
+                replaced.insert(name, value);
+            }
+        }
+        connection.execute(
             "UPDATE records SET fields = ?1, updated_on = ?2, updated_by = ?3
              WHERE entity = ?4 AND id = ?5",
-            params![
-                Value::Object(fields.clone()).to_string(),
-                now,
-                user,
-                entity,
-                id
-            ],
+            params![Value::Object(replaced).to_string(), now, user, entity, id],
         )?;
-        if changed == 0 {
-            return Ok(None);
-        }
         get_locked(&connection, entity, id)
     }
 
