@@ -10,6 +10,7 @@ mod records;
 mod search;
 mod seeds;
 mod server;
+mod server_entities;
 
 use std::path::{Path, PathBuf};
 

@@ -12,11 +12,11 @@ use serde_json::{Value, json};
 
 use crate::client::valid_create;
 
-const ADMIN: &str = "admin@example.com";
-const PASSWORD: &str = "an admin's password";
+pub(crate) const ADMIN: &str = "admin@example.com";
+pub(crate) const PASSWORD: &str = "an admin's password";
 
 /// A configuration with an administrator, a reader, and no rate limits (the tests write fast).
-fn config() -> Config {
+pub(crate) fn config() -> Config {
     Config {
         users: vec![
             User::administrator(ADMIN, PASSWORD),
@@ -32,7 +32,7 @@ fn config() -> Config {
 }
 
 /// A client that logs in with the password grant as `username`.
-fn client_as(server: &RunningServer, username: &str, password: &str) -> Client {
+pub(crate) fn client_as(server: &RunningServer, username: &str, password: &str) -> Client {
     Client::builder()
         .base_url(server.url())
         .password(username, password)
@@ -42,7 +42,7 @@ fn client_as(server: &RunningServer, username: &str, password: &str) -> Client {
         .expect("a valid client configuration")
 }
 
-async fn start(config: Config) -> (RunningServer, Client) {
+pub(crate) async fn start(config: Config) -> (RunningServer, Client) {
     let server = nexudus_server::start(config)
         .await
         .expect("the server starts");
