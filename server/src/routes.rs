@@ -33,8 +33,9 @@ pub(crate) struct AppState {
 /// The largest page a search answers.
 const MAX_PAGE_SIZE: u64 = 1_000;
 
-/// Every entity's routes: `{path}` (search, create, update), `{path}/` (get many) and
-/// `{path}/{id}` (get, delete), each only for the operations the schema declares.
+/// Every entity's routes: `{path}` (search, create, update), `{path}/` (get many),
+/// `{path}/{id}` (get, delete) and `{path}/commands` and `{path}/runcommand`, each only for the
+/// operations the schema declares.
 pub(crate) fn router(state: AppState) -> Router {
     let mut router = Router::new();
     for (index, entity) in state.catalogue.entities.iter().enumerate() {
@@ -91,6 +92,23 @@ pub(crate) fn router(state: AppState) -> Router {
             );
         }
         router = router.route(&format!("{}/{{id}}", entity.path), one);
+        if entity.supports(Operation::Commands) {
+            router = router
+                .route(
+                    &format!("{}/commands", entity.path),
+                    get(move |State(state): State<AppState>, headers: HeaderMap| {
+                        commands(state, headers, index)
+                    }),
+                )
+                .route(
+                    &format!("{}/runcommand", entity.path),
+                    post(
+                        move |State(state): State<AppState>, headers: HeaderMap, body: Body| {
+                            run_command(state, headers, index, body)
+                        },
+                    ),
+                );
+        }
     }
     router.route("/api/token", post(token)).with_state(state)
 }
@@ -335,14 +353,7 @@ async fn write(
         Action::Edit
     };
     let user = authorize(&state, &headers, entity, action)?;
-    let bytes: Bytes = axum::body::to_bytes(body, state.body_limit)
-        .await
-        .map_err(|_| {
-            Failure::Invalid(vec![Problem::body(format!(
-                "the body is larger than {} bytes, or could not be read",
-                state.body_limit
-            ))])
-        })?;
+    let bytes = read_body(&state, body).await?;
     let checked =
         check_write(&state.catalogue, entity, operation, &bytes).map_err(Failure::Invalid)?;
     let fields = checked.fields;
@@ -375,6 +386,107 @@ async fn write(
         Some(record) => Ok(written(entity, "updated", id, Some(&record))),
         None => Err(not_found(entity, id)),
     }
+}
+
+/// The whole body of a request, refused with a 400 when it is over the limit.
+async fn read_body(state: &AppState, body: Body) -> Result<Bytes, Failure> {
+    axum::body::to_bytes(body, state.body_limit)
+        .await
+        .map_err(|_| {
+            Failure::Invalid(vec![Problem::body(format!(
+                "the body is larger than {} bytes, or could not be read",
+                state.body_limit
+            ))])
+        })
+}
+
+/// `GET {path}/commands`: the commands an account defines for the entity. Commands are set up
+/// per account and no schema lists them, so this server knows none. Seeing them is taken to
+/// need the `{Entity}-List` role (not documented).
+async fn commands(state: AppState, headers: HeaderMap, index: usize) -> Result<Response, Failure> {
+    let entity = &state.catalogue.entities[index];
+    authorize(&state, &headers, entity, Action::List)?;
+    Ok(axum::Json(Vec::<Value>::new()).into_response())
+}
+
+/// `POST {path}/runcommand` with `{"Key", "Ids", "Parameters"}`: the body is checked like a
+/// write's (every problem at once), then refused, since no command is known (see
+/// [`commands`]). Running one is taken to need the `{Entity}-Edit` role (not documented).
+async fn run_command(
+    state: AppState,
+    headers: HeaderMap,
+    index: usize,
+    body: Body,
+) -> Result<Response, Failure> {
+    let entity = &state.catalogue.entities[index];
+    authorize(&state, &headers, entity, Action::Edit)?;
+    let bytes = read_body(&state, body).await?;
+    Err(Failure::Invalid(check_run_command(entity, &bytes)))
+}
+
+/// Every problem of a run-command body; a well-formed one still names a command this server
+/// does not know.
+fn check_run_command(entity: &EntityModel, body: &[u8]) -> Vec<Problem> {
+    let value: Value = match serde_json::from_slice(body) {
+        Ok(value) => value,
+        Err(error) => {
+            return vec![Problem::body(format!(
+                "the body is not valid JSON: {error}"
+            ))];
+        }
+    };
+    let Value::Object(object) = value else {
+        return vec![Problem::body("the body must be a JSON object")];
+    };
+    let mut problems = Vec::new();
+    let mut problem = |property: &str, message: String, attempted: &Value| {
+        problems.push(Problem {
+            property: property.to_owned(),
+            message,
+            attempted: attempted.clone(),
+        });
+    };
+    match object.get("Key") {
+        None | Some(Value::Null) => problem("Key", "is a required field".into(), &Value::Null),
+        Some(Value::String(key)) if key.trim().is_empty() => problem(
+            "Key",
+            "must not be blank".into(),
+            &Value::from(key.as_str()),
+        ),
+        Some(key @ Value::String(_)) => problem(
+            "Key",
+            format!(
+                "is not a command of {}: this server knows no commands",
+                entity.name
+            ),
+            key,
+        ),
+        Some(other) => problem("Key", "must be a string".into(), other),
+    }
+    match object.get("Ids") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(ids)) if ids.iter().all(|id| id.is_i64()) => {}
+        Some(other) => problem("Ids", "must be a list of Ids, e.g. [1,2,3]".into(), other),
+    }
+    match object.get("Parameters") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(parameters)) if parameters.iter().all(Value::is_object) => {}
+        Some(other) => problem(
+            "Parameters",
+            "must be a list of {\"Name\", \"Type\", \"Value\"} objects".into(),
+            other,
+        ),
+    }
+    for name in object.keys() {
+        if !["Key", "Ids", "Parameters"].contains(&name.as_str()) {
+            problem(
+                name,
+                "is not a property of a command request".into(),
+                &object[name],
+            );
+        }
+    }
+    problems
 }
 
 /// The write envelope: `WasSuccessful`, `Message`, `Value.Id`.

@@ -669,3 +669,65 @@ async fn an_expired_token_is_refused_for_any_entity() {
     }
     server.stop().await.expect("stops");
 }
+
+#[tokio::test]
+async fn commands_are_listed_and_refused_by_key() {
+    let (server, client) = start(config()).await;
+    let products = client.products();
+    let listed = products.commands().await.expect("listed");
+    assert!(
+        listed.is_empty(),
+        "commands are set up per account: {listed:?}"
+    );
+    let refused = products
+        .run_command(
+            "COMMAND_KEY_1",
+            &[1],
+            &[nexudus::CommandParameter::new(
+                "From",
+                "DateTime",
+                "2026-04-03T00:00:00Z",
+            )],
+        )
+        .await
+        .expect_err("no command is known");
+    let Error::Validation { errors, .. } = &refused else {
+        panic!("expected a validation error, got {refused:?}");
+    };
+    let errors: Vec<_> = errors.iter().collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].property_name, "Key");
+    assert_eq!(errors[0].attempted_value, "COMMAND_KEY_1");
+    assert!(
+        errors[0].message.contains("Product"),
+        "{}",
+        errors[0].message
+    );
+
+    let raw = reqwest::Client::new()
+        .post(format!("{}/api/billing/products/runcommand", server.url()))
+        .basic_auth(ADMIN, Some(PASSWORD))
+        .json(&serde_json::json!({"Ids": ["one"], "Parameters": 3, "Colour": "red"}))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(raw.status(), 400);
+    let body: serde_json::Value = raw.json().await.expect("a JSON body");
+    let properties: Vec<&str> = body["Errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|error| error["PropertyName"].as_str())
+        .collect();
+    assert_eq!(properties, ["Key", "Ids", "Parameters", "Colour"], "{body}");
+
+    // An entity whose schema declares no commands has no such route.
+    let none = reqwest::Client::new()
+        .get(format!("{}/api/sys/taxrates/commands", server.url()))
+        .basic_auth(ADMIN, Some(PASSWORD))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(none.status(), 404);
+    server.stop().await.expect("stops");
+}
