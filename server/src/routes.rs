@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use crate::auth::{Action, Auth, Refusal};
 use crate::limit::Limiter;
 use crate::store::{Comparison, Condition, Query as SearchQuery, Store, StoreError, Stored};
-use crate::validate::{Problem, check_write, parse_date_time};
+use crate::validate::{Problem, check_run_command, check_write, parse_date_time};
 
 /// What every request handler shares.
 #[derive(Clone)]
@@ -422,71 +422,6 @@ async fn run_command(
     authorize(&state, &headers, entity, Action::Edit)?;
     let bytes = read_body(&state, body).await?;
     Err(Failure::Invalid(check_run_command(entity, &bytes)))
-}
-
-/// Every problem of a run-command body; a well-formed one still names a command this server
-/// does not know.
-fn check_run_command(entity: &EntityModel, body: &[u8]) -> Vec<Problem> {
-    let value: Value = match serde_json::from_slice(body) {
-        Ok(value) => value,
-        Err(error) => {
-            return vec![Problem::body(format!(
-                "the body is not valid JSON: {error}"
-            ))];
-        }
-    };
-    let Value::Object(object) = value else {
-        return vec![Problem::body("the body must be a JSON object")];
-    };
-    let mut problems = Vec::new();
-    let mut problem = |property: &str, message: String, attempted: &Value| {
-        problems.push(Problem {
-            property: property.to_owned(),
-            message,
-            attempted: attempted.clone(),
-        });
-    };
-    match object.get("Key") {
-        None | Some(Value::Null) => problem("Key", "is a required field".into(), &Value::Null),
-        Some(Value::String(key)) if key.trim().is_empty() => problem(
-            "Key",
-            "must not be blank".into(),
-            &Value::from(key.as_str()),
-        ),
-        Some(key @ Value::String(_)) => problem(
-            "Key",
-            format!(
-                "is not a command of {}: this server knows no commands",
-                entity.name
-            ),
-            key,
-        ),
-        Some(other) => problem("Key", "must be a string".into(), other),
-    }
-    match object.get("Ids") {
-        None | Some(Value::Null) => {}
-        Some(Value::Array(ids)) if ids.iter().all(|id| id.is_i64()) => {}
-        Some(other) => problem("Ids", "must be a list of Ids, e.g. [1,2,3]".into(), other),
-    }
-    match object.get("Parameters") {
-        None | Some(Value::Null) => {}
-        Some(Value::Array(parameters)) if parameters.iter().all(Value::is_object) => {}
-        Some(other) => problem(
-            "Parameters",
-            "must be a list of {\"Name\", \"Type\", \"Value\"} objects".into(),
-            other,
-        ),
-    }
-    for name in object.keys() {
-        if !["Key", "Ids", "Parameters"].contains(&name.as_str()) {
-            problem(
-                name,
-                "is not a property of a command request".into(),
-                &object[name],
-            );
-        }
-    }
-    problems
 }
 
 /// The write envelope: `WasSuccessful`, `Message`, `Value.Id`.
