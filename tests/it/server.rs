@@ -50,6 +50,20 @@ pub(crate) async fn start(config: Config) -> (RunningServer, Client) {
     (server, client)
 }
 
+/// `body` posted to `path` as the administrator, as a client without validation would send it:
+/// the status and the JSON answer.
+pub(crate) async fn post_raw(server: &RunningServer, path: &str, body: &Value) -> (u16, Value) {
+    let answer = reqwest::Client::new()
+        .post(format!("{}{path}", server.url()))
+        .basic_auth(ADMIN, Some(PASSWORD))
+        .json(body)
+        .send()
+        .await
+        .expect("answered");
+    let status = answer.status().as_u16();
+    (status, answer.json().await.expect("a JSON body"))
+}
+
 fn named(name: &str, port: i32) -> EmailAccountCreate {
     let mut request = valid_create();
     request.display_name = name.to_owned();
@@ -150,15 +164,13 @@ async fn the_server_rejects_what_the_client_rejects_with_the_same_errors() {
     client_side.sort();
 
     // The same body, sent raw, as a client without validation would.
-    let raw = reqwest::Client::new()
-        .post(format!("{}/api/crm/emailaccounts", server.url()))
-        .basic_auth(ADMIN, Some(PASSWORD))
-        .json(&serde_json::to_value(&request).expect("serializes"))
-        .send()
-        .await
-        .expect("answered");
-    assert_eq!(raw.status(), 400);
-    let body: Value = raw.json().await.expect("a JSON body");
+    let (status, body) = post_raw(
+        &server,
+        "/api/crm/emailaccounts",
+        &serde_json::to_value(&request).expect("serializes"),
+    )
+    .await;
+    assert_eq!(status, 400);
     assert_eq!(body["WasSuccessful"], false);
     let mut server_side: Vec<(String, String)> = body["Errors"]
         .as_array()

@@ -30,7 +30,7 @@ use nexudus::{Error, PageRequest, SortDirection};
 use nexudus_server::{Config, Limits, User};
 use rust_decimal::Decimal;
 
-use crate::server::{ADMIN, PASSWORD, client_as, config, start};
+use crate::server::{ADMIN, PASSWORD, client_as, config, post_raw, start};
 
 /// After a round trip: `get_many` answers the two records that exist (in id order, an unknown id
 /// left out), `delete` removes the first, and both a read and a second delete then get 404.
@@ -350,15 +350,13 @@ async fn support_help_desk_departments_round_trip() {
         errors.iter().next().map(|e| e.property_name.as_str()),
         Some("Name")
     );
-    let raw = reqwest::Client::new()
-        .post(format!("{}/api/support/helpdeskdepartments", server.url()))
-        .basic_auth(ADMIN, Some(PASSWORD))
-        .json(&serde_json::json!({"BusinessId": 1001, "Name": " ", "Description": "x"}))
-        .send()
-        .await
-        .expect("answered");
-    assert_eq!(raw.status(), 400);
-    let body: serde_json::Value = raw.json().await.expect("a JSON body");
+    let (status, body) = post_raw(
+        &server,
+        "/api/support/helpdeskdepartments",
+        &serde_json::json!({"BusinessId": 1001, "Name": " ", "Description": "x"}),
+    )
+    .await;
+    assert_eq!(status, 400);
     assert_eq!(body["Errors"][0]["PropertyName"], "Name", "{body}");
 
     get_many_then_delete!(client.help_desk_departments(), it.id, facilities.id);
@@ -704,15 +702,13 @@ async fn commands_are_listed_and_refused_by_key() {
         errors[0].message
     );
 
-    let raw = reqwest::Client::new()
-        .post(format!("{}/api/billing/products/runcommand", server.url()))
-        .basic_auth(ADMIN, Some(PASSWORD))
-        .json(&serde_json::json!({"Ids": ["one"], "Parameters": 3, "Colour": "red"}))
-        .send()
-        .await
-        .expect("answered");
-    assert_eq!(raw.status(), 400);
-    let body: serde_json::Value = raw.json().await.expect("a JSON body");
+    let (status, body) = post_raw(
+        &server,
+        "/api/billing/products/runcommand",
+        &serde_json::json!({"Ids": ["one"], "Parameters": 3, "Colour": "red"}),
+    )
+    .await;
+    assert_eq!(status, 400);
     let properties: Vec<&str> = body["Errors"]
         .as_array()
         .expect("errors")
