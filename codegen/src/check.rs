@@ -494,6 +494,22 @@ impl Checker<'_> {
                 );
             }
         }
+        if let Some(spelled_by) = &raw.spelled_by {
+            if !crate::provenance::SPELLINGS.contains(&spelled_by.as_str()) {
+                self.error(
+                    spelled_by,
+                    format!("unknown wire-name source `{}`", spelled_by.as_str()),
+                    format!(
+                        "`spelled_by` is one of {}",
+                        crate::provenance::SPELLINGS
+                            .iter()
+                            .map(|word| format!("`{word}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+            }
+        }
         let default = match (&raw.default, ty, create, update) {
             (Some(default), Some(ty), Some(create), Some(update)) => {
                 self.default(default, ty, create, update)

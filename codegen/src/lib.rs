@@ -19,6 +19,7 @@ mod ir;
 mod load;
 pub mod model;
 mod naming;
+mod provenance;
 mod write;
 
 use std::path::Path;
@@ -26,6 +27,7 @@ use std::path::Path;
 pub use diagnostics::Diagnostics;
 pub use import::{ImportReport, import};
 pub use model::{Model, model};
+pub use provenance::{FieldSpelling, spellings};
 pub use write::{GeneratedFile, Output};
 
 /// The API areas (`/api/{area}/...`) a schema may use, in order: the SDK has one Cargo feature

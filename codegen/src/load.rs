@@ -55,6 +55,8 @@ pub(crate) struct RawField {
     #[serde(default)]
     pub(crate) read_only: Option<Spanned<bool>>,
     #[serde(default)]
+    pub(crate) spelled_by: Option<Spanned<String>>,
+    #[serde(default)]
     pub(crate) default: Option<Spanned<String>>,
     #[serde(default)]
     pub(crate) rules: Vec<RawRule>,

@@ -20,6 +20,10 @@ enum Command {
         /// A `.yaml` schema file, or a folder of them.
         #[arg(default_value = "schema")]
         schemas: PathBuf,
+        /// Also list every wire name that no REST source spells (`spelled_by: cli-option`, or
+        /// not said): the names that are guesses.
+        #[arg(long)]
+        guesses: bool,
     },
     /// Generates the Rust code for a schema file or folder into an output folder.
     Generate {
@@ -67,10 +71,57 @@ fn import(sources: &[PathBuf], catalogues: &[PathBuf], out: &std::path::Path) ->
     }
 }
 
+/// Checks the schemas, then lists each wire name only a CLI option attests, with its place, and
+/// how many names each kind of source attests.
+fn list_guesses(schemas: &std::path::Path) -> ExitCode {
+    if let Err(problems) = nexudus_codegen::generate(schemas) {
+        eprintln!("{problems}");
+        return ExitCode::FAILURE;
+    }
+    let fields = match nexudus_codegen::spellings(schemas) {
+        Ok(fields) => fields,
+        Err(problems) => {
+            eprintln!("{problems}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut counts = std::collections::BTreeMap::new();
+    for field in &fields {
+        let word = field.spelled_by.as_deref().unwrap_or("(not said)");
+        *counts.entry(word).or_insert(0_usize) += 1;
+        if field.is_guess() {
+            println!(
+                "{}:{}:{}: {}.{}: only a CLI option attests this wire name",
+                field.file.display(),
+                field.line,
+                field.column,
+                field.entity,
+                field.name
+            );
+        }
+    }
+    let counts: Vec<String> = counts
+        .iter()
+        .map(|(word, count)| format!("{word} {count}"))
+        .collect();
+    let guesses = fields.iter().filter(|field| field.is_guess()).count();
+    println!(
+        "{guesses} of {} wire names are guesses; spelled by: {}",
+        fields.len(),
+        counts.join(", ")
+    );
+    ExitCode::SUCCESS
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let (schemas, out) = match cli.command {
-        Command::Check { schemas } => (schemas, None),
+        Command::Check { schemas, guesses } => {
+            if guesses {
+                return list_guesses(&schemas);
+            }
+            (schemas, None)
+        }
         Command::Generate { schemas, out } => (schemas, Some(out)),
         Command::Import {
             sources,

@@ -27,7 +27,13 @@ fn importing_the_seed_pages_reproduces_the_committed_schema() {
     let target = out.path().join("EmailAccount.yaml");
     std::fs::copy(&committed, &target).expect("copy the schema");
 
-    let (report, problems) = import(&[shared("seeds")], &[], out.path());
+    // The seed pages, and the sources that say who spells each name.
+    let sources = [
+        shared("seeds"),
+        shared("nexudus-reference/entities/emailaccounts.md"),
+        shared("nexudus-reference/api-docs-2020/rest-api/crm/emailaccount.md"),
+    ];
+    let (report, problems) = import(&sources, &[], out.path());
 
     assert!(problems.is_empty(), "{problems}");
     assert_eq!(report.unchanged, std::slice::from_ref(&target));
@@ -90,10 +96,13 @@ fn every_reference_page_imports_into_a_schema_that_generates() {
         shared("nexudus-reference/catalogue.md"),
         workspace().join("schema-sources/catalogue.md"),
     ];
-    let sources = [shared("nexudus-reference/entities")];
+    let sources = [
+        shared("nexudus-reference/entities"),
+        shared("nexudus-reference/api-docs-2020/rest-api"),
+    ];
     let (report, problems) = import(&sources, &catalogues, out.path());
     assert!(problems.is_empty(), "{problems}");
-    assert_eq!(report.written.len(), 198);
+    assert_eq!(report.written.len(), 213);
 
     // The two entities only the addendum lists get its path, named after it, as a guess.
     for (entity, plural) in [
@@ -122,6 +131,54 @@ fn every_reference_page_imports_into_a_schema_that_generates() {
     assert_eq!(coworker.matches("    type: enum<eAttendance>\n").count(), 7);
     assert!(!coworker.contains("eMondayAttendance"));
 
+    // A name a REST source spells beats the name rebuilt from a CLI option, for each cause,
+    // and the field says who spells it.
+    for (entity, rebuilt, spelled) in [
+        ("ExtraService", "DefaultPrice", "IsDefaultPrice"),
+        ("ExtraService", "PrintingCredit", "IsPrintingCredit"),
+        (
+            "Tariff",
+            "CancelMemberAccountAfter",
+            "CancelMemeberAccountAfter",
+        ),
+        ("CoworkerInvoice", "BillToTaxIdNumber", "BillToTaxIDNumber"),
+        ("TimePass", "CountsTowardsPlan", "CountsTowardsPlanLimits"),
+    ] {
+        let text = read(&out.path().join(format!("{entity}.yaml")));
+        assert!(
+            text.contains(&format!("  - name: {spelled}\n")),
+            "{entity}: {spelled}"
+        );
+        assert!(
+            !text.contains(&format!("  - name: {rebuilt}\n")),
+            "{entity}: {rebuilt}"
+        );
+        assert!(
+            text.contains(&format!("rebuilds as `{rebuilt}`")),
+            "{entity}: the note on {spelled}"
+        );
+    }
+    // Read-only properties a GET returns are in the record, and never sent.
+    let invoice = read(&out.path().join("CoworkerInvoice.yaml"));
+    for property in ["TotalAmount", "Paid", "PaidAmount"] {
+        let entry = format!("  - name: {property}\n");
+        let at = invoice.find(&entry).unwrap_or_else(|| panic!("{property}"));
+        let field = &invoice[at..];
+        let field = &field[..field[1..].find("\n  - name:").unwrap_or(field.len() - 1) + 1];
+        assert!(
+            field.contains("    create: absent\n    update: absent\n"),
+            "{field}"
+        );
+        assert!(field.contains("    read_only: true\n"), "{field}");
+    }
+    // An enum the 2020 documentation names takes its values from the entity that lists them.
+    let bought = read(&out.path().join("CoworkerExtraService.yaml"));
+    assert!(bought.contains("type: enum<eChargePeriod>"), "{bought}");
+    assert!(
+        bought.contains("{ value: 6, name: FourWeekMonths }"),
+        "{bought}"
+    );
+
     let output = generate(out.path()).unwrap_or_else(|problems| panic!("{problems}"));
     assert_eq!(
         output
@@ -129,12 +186,12 @@ fn every_reference_page_imports_into_a_schema_that_generates() {
             .iter()
             .filter(|file| file.schema.is_some())
             .count(),
-        198
+        213
     );
 
     // A second run writes nothing.
     let (again, problems) = import(&sources, &catalogues, out.path());
     assert!(problems.is_empty(), "{problems}");
     assert!(again.written.is_empty(), "{:?}", again.written);
-    assert_eq!(again.unchanged.len(), 198);
+    assert_eq!(again.unchanged.len(), 213);
 }

@@ -6,19 +6,20 @@
 use chrono::{DateTime, Duration, TimeZone as _, Utc};
 use futures_util::TryStreamExt as _;
 use nexudus::billing::product::{
-    AvailableAs, ProductCreate, ProductCreateRequired, ProductFilter, ProductSort,
+    ProductCreate, ProductCreateRequired, ProductFilter, ProductSort, RecurrentProductOptions,
     SystemProductType,
 };
 use nexudus::community::community_thread::{
     CommunityThreadCreate, CommunityThreadCreateRequired, CommunityThreadFilter,
 };
 use nexudus::content::calendar_event::{
-    CalendarEventCreate, CalendarEventCreateRequired, CalendarEventFilter, CalendarEventSort,
-    Repeats as EventRepeats, WhichEventsToUpdate,
+    CalendarEventCreate, CalendarEventCreateRequired, CalendarEventFilter,
+    CalendarEventRepeatCycle as EventRepeats, CalendarEventSort,
+    RepeatedCalendarEventUpdateAction as WhichEventsToUpdate,
 };
 use nexudus::spaces::booking::{
-    BookingCreate, BookingCreateRequired, BookingFilter, BookingSort, Repeats,
-    WhichBookingsToUpdate,
+    BookingCreate, BookingCreateRequired, BookingFilter, BookingRepeatCycle as Repeats,
+    BookingSort, RepeatedBookingUpdateAction as WhichBookingsToUpdate,
 };
 use nexudus::support::help_desk_department::{
     HelpDeskDepartmentCreate, HelpDeskDepartmentCreateRequired, HelpDeskDepartmentFilter,
@@ -77,7 +78,7 @@ fn product(name: &str, price: Decimal) -> ProductCreate {
         display_order: 1,
         price,
         currency_id: 978,
-        available_as: AvailableAs::OnlyOneOff,
+        available_as: RecurrentProductOptions::OnlyOneOff,
     })
 }
 
@@ -100,7 +101,10 @@ async fn billing_products_keep_money_and_enums_exactly() {
         fetched.system_product_type,
         Some(SystemProductType::DayPass)
     );
-    assert_eq!(fetched.available_as, Some(AvailableAs::OnlyOneOff));
+    assert_eq!(
+        fetched.available_as,
+        Some(RecurrentProductOptions::OnlyOneOff)
+    );
     assert_eq!(fetched.sku.as_deref(), Some("DP-1"));
 
     products

@@ -16,7 +16,12 @@ use heck::ToTitleCase;
 
 use super::catalogue::{CatalogueEntry, Confidence};
 use super::schema_doc::{EnumDoc, FieldDoc, SchemaDoc, ValueDoc};
-use super::source::{DocType, EntityFacts, EnumTable, Operation, Param};
+use super::source::{DocType, EntityFacts, EnumTable, Operation, Param, SourceKind};
+use super::wire::{self, Reconciled, Spelling};
+
+/// Enum value tables that a source ties to a Nexudus enum name, by that name, across every
+/// entity: the values of an enum documented once, for the entities that use it without a table.
+pub(crate) type SharedTables = BTreeMap<String, (String, EnumTable)>;
 
 /// Merges `facts` (every source's facts about `entity`), its catalogue row and the schema already
 /// written for it, if any, into the schema to write.
@@ -25,12 +30,33 @@ pub(crate) fn merge(
     facts: &[EntityFacts],
     catalogue: Option<&CatalogueEntry>,
     base: Option<&SchemaDoc>,
+    shared: &SharedTables,
 ) -> SchemaDoc {
     let mut doc = base.cloned().unwrap_or_else(|| SchemaDoc {
         entity: entity.to_owned(),
         ..SchemaDoc::default()
     });
     let mut notes = Notes::from(doc.notes.take());
+    // Option names the REST sources spell otherwise take their spelling, here and in the schema.
+    let mut facts = facts.to_vec();
+    let reviewed: Vec<String> = doc
+        .fields
+        .iter()
+        .filter(|field| {
+            matches!(
+                field.spelled_by.as_deref(),
+                Some("public-code" | "reviewer")
+            )
+        })
+        .map(|field| field.name.clone())
+        .collect();
+    let reconciled = wire::reconcile(&mut facts, &reviewed);
+    for field in &mut doc.fields {
+        if let Some(rename) = reconciled.renames.iter().find(|r| r.rebuilt == field.name) {
+            field.name.clone_from(&rename.spelled);
+        }
+    }
+    let facts = facts.as_slice();
 
     // The path: a page that shows it, else the catalogue, else what the schema had.
     let page_path = facts.iter().find_map(|fact| fact.path.as_ref());
@@ -101,9 +127,275 @@ pub(crate) fn merge(
     let enum_notes_at = notes.len();
 
     merge_fields(&mut doc, facts, &mut notes);
+    add_documented_2020(&mut doc, facts);
+    add_read_only(&mut doc, facts);
+    name_enums_2020(&mut doc, facts);
     merge_enums(&mut doc, facts, &mut notes, enum_notes_at);
+    share_enum_values(&mut doc, facts, shared, &mut notes);
+    record_spellings(&mut doc, &reconciled, &mut notes);
     doc.notes = notes.into_text();
     doc
+}
+
+/// The enum tables whose Nexudus enum name a source gives, across every entity's facts: a table
+/// a page lists under a name, and a table the reference lists under a property whose enum the
+/// 2020 documentation names. The first entity (by name) to list a name gives its values.
+pub(crate) fn shared_tables<'a>(
+    by_entity: impl IntoIterator<Item = (&'a String, &'a Vec<EntityFacts>)>,
+) -> SharedTables {
+    let mut shared = SharedTables::new();
+    for (entity, facts) in by_entity {
+        let names = names_2020(facts);
+        for table in facts.iter().flat_map(|fact| &fact.enums) {
+            let name = match &table.property {
+                None => Some(table.name.as_str()),
+                Some(property) => names
+                    .iter()
+                    .find(|(named, _)| named.eq_ignore_ascii_case(property))
+                    .map(|(_, name)| *name),
+            };
+            if let Some(name) = name {
+                if !table.values.is_empty() {
+                    shared
+                        .entry(name.to_owned())
+                        .or_insert_with(|| (entity.clone(), table.clone()));
+                }
+            }
+        }
+    }
+    shared
+}
+
+/// Whether `name` is a property every record has, which schemas do not list.
+fn is_base(name: &str) -> bool {
+    crate::ir::BASE_FIELDS
+        .iter()
+        .any(|base| base.wire_name.eq_ignore_ascii_case(name))
+}
+
+/// Whether the schema has a field named `name`, in any letter case.
+fn has_field(doc: &SchemaDoc, name: &str) -> bool {
+    doc.fields
+        .iter()
+        .any(|field| field.name.eq_ignore_ascii_case(name))
+}
+
+/// Properties only the 2020 documentation lists in a create or update body: optional in that
+/// write, with a note, since the newer reference leaves them out (they may have been removed,
+/// and Nexudus ignores a property it does not know).
+fn add_documented_2020(doc: &mut SchemaDoc, facts: &[EntityFacts]) {
+    for fact in facts.iter().filter(|f| f.kind == SourceKind::ApiDocs2020) {
+        for (index, params) in [&fact.create, &fact.update].into_iter().enumerate() {
+            let verb = ["create", "update"][index];
+            if !doc.operations.iter().any(|op| op == verb) {
+                continue;
+            }
+            for param in params.iter().flatten() {
+                if is_base(&param.wire_name) {
+                    continue;
+                }
+                let Some(ty) = schema_type(&param.wire_name, &param.ty) else {
+                    continue;
+                };
+                let existing = doc
+                    .fields
+                    .iter_mut()
+                    .find(|field| field.name.eq_ignore_ascii_case(&param.wire_name));
+                let field = match existing {
+                    // Another source has it: the reference decides its presence.
+                    Some(field)
+                        if !field
+                            .notes
+                            .as_deref()
+                            .is_some_and(|n| n.contains(ONLY_2020)) =>
+                    {
+                        continue;
+                    }
+                    Some(field) => field,
+                    None => {
+                        doc.fields.push(FieldDoc {
+                            name: param.wire_name.clone(),
+                            ty,
+                            description: format!("{}.", param.wire_name.to_title_case()),
+                            create: "absent".to_owned(),
+                            update: "absent".to_owned(),
+                            secret: looks_secret(&param.wire_name) && param.ty == DocType::String,
+                            notes: Some(format!(
+                                "{ONLY_2020} ({}); the newer vendor reference does not, so it \
+                                 may have been removed since. Optional here.",
+                                fact.source
+                            )),
+                            ..FieldDoc::default()
+                        });
+                        doc.fields.last_mut().expect("just pushed")
+                    }
+                };
+                field.read_only = false;
+                if index == 0 {
+                    field.create = "optional".to_owned();
+                } else {
+                    field.update = "optional".to_owned();
+                }
+            }
+        }
+    }
+}
+
+/// The start of the note on a property only the 2020 documentation writes.
+const ONLY_2020: &str = "Only the 2020 API documentation lists it in a write body";
+
+/// Properties a record carries that no create or update takes: the 2020 GET examples and the
+/// reference's list filters show them. They are read-only: in the record, never sent.
+fn add_read_only(doc: &mut SchemaDoc, facts: &[EntityFacts]) {
+    let rest = facts.iter().filter(|f| f.kind == SourceKind::ApiDocs2020);
+    let reference = facts.iter().filter(|f| f.kind == SourceKind::Reference);
+    let filters: Vec<&Param> = reference.clone().flat_map(|f| &f.record).collect();
+    for param in rest.flat_map(|f| &f.record).chain(filters.iter().copied()) {
+        if is_base(&param.wire_name) || has_field(doc, &param.wire_name) {
+            continue;
+        }
+        // The reference's filter types are newer and tell `int` from `long`.
+        let ty = filters
+            .iter()
+            .find(|filter| filter.wire_name == param.wire_name)
+            .map_or(&param.ty, |filter| &filter.ty);
+        let Some(ty) = schema_type(&param.wire_name, ty) else {
+            continue;
+        };
+        let description = if param.description.trim().is_empty() {
+            format!("{}.", param.wire_name.to_title_case())
+        } else {
+            param.description.trim().to_owned()
+        };
+        doc.fields.push(FieldDoc {
+            name: param.wire_name.clone(),
+            ty,
+            description,
+            create: "absent".to_owned(),
+            update: "absent".to_owned(),
+            read_only: true,
+            ..FieldDoc::default()
+        });
+    }
+}
+
+/// The enum names the 2020 documentation gives properties (`eChargePeriod`), by property.
+fn names_2020(facts: &[EntityFacts]) -> BTreeMap<&str, &str> {
+    facts
+        .iter()
+        .filter(|f| f.kind == SourceKind::ApiDocs2020)
+        .flat_map(|f| f.create.iter().chain(&f.update).flatten().chain(&f.record))
+        .filter_map(|param| match &param.ty {
+            DocType::Enum(Some(name)) => Some((param.wire_name.as_str(), name.as_str())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Types with its Nexudus enum each field whose enum the importer named after the property,
+/// when the 2020 documentation names it: a page naming the enum decides.
+fn name_enums_2020(doc: &mut SchemaDoc, facts: &[EntityFacts]) {
+    let names = names_2020(facts);
+    let mut retired = Vec::new();
+    for field in &mut doc.fields {
+        let Some(name) = names.get(field.name.as_str()) else {
+            continue;
+        };
+        let own = format!("e{}", field.name);
+        if enum_of(&field.ty) == Some(own.as_str()) && own != *name {
+            field.ty = format!("enum<{name}>");
+            retired.push(own);
+        }
+    }
+    // The enum named after the property goes with its last field; its values follow the name.
+    let used: Vec<String> = doc
+        .fields
+        .iter()
+        .filter_map(|field| enum_of(&field.ty).map(str::to_owned))
+        .collect();
+    doc.enums.retain(|schema_enum| {
+        !retired.contains(&schema_enum.name) || used.contains(&schema_enum.name)
+    });
+}
+
+/// Gives an enum no source of this entity lists values for the values another entity's
+/// reference lists for the same Nexudus enum. Only names a REST source gives are matched on both
+/// sides, so two enums the importer merely named alike (`eStatus`) are never made equal.
+fn share_enum_values(
+    doc: &mut SchemaDoc,
+    facts: &[EntityFacts],
+    shared: &SharedTables,
+    notes: &mut Notes,
+) {
+    let named: Vec<&str> = names_2020(facts).into_values().collect();
+    for schema_enum in &mut doc.enums {
+        if !named.contains(&schema_enum.name.as_str()) {
+            continue;
+        }
+        let Some((entity, table)) = shared.get(&schema_enum.name) else {
+            continue;
+        };
+        let property = table.property.as_deref().unwrap_or_default();
+        let note = format!(
+            "The values of `{}` are those {entity}'s reference lists for `{property}`, which \
+             the 2020 documentation also types `{}`.",
+            schema_enum.name, schema_enum.name
+        );
+        if schema_enum.values.is_empty() {
+            schema_enum.values = table
+                .values
+                .iter()
+                .map(|member| ValueDoc {
+                    value: member.value,
+                    name: member.name.clone(),
+                    description: member.description.clone(),
+                    rust_name: None,
+                })
+                .collect();
+        } else if !notes.contains(&note) {
+            // Listed by a source of this entity, or kept from an earlier import without its note.
+            continue;
+        }
+        if let Some(title) = schema_enum
+            .description
+            .strip_suffix(": the documentation does not list its values.")
+        {
+            schema_enum.description = format!("{title}, as the documentation lists its values.");
+        }
+        notes.add(note);
+    }
+}
+
+/// Writes on each field which source attests its wire name, and the note of each option the
+/// REST sources spell otherwise; a reviewer's `public-code` or `reviewer` is kept over a guess.
+fn record_spellings(doc: &mut SchemaDoc, reconciled: &Reconciled, notes: &mut Notes) {
+    for field in &mut doc.fields {
+        let spelling = if field.name == "Id" {
+            Spelling::Page
+        } else {
+            reconciled.spelling(&field.name)
+        };
+        let kept = matches!(
+            field.spelled_by.as_deref(),
+            Some("public-code" | "reviewer")
+        );
+        if !(kept && matches!(spelling, Spelling::CliOption | Spelling::Reviewed)) {
+            field.spelled_by = Some(spelling.as_str().to_owned());
+        }
+        if let Some(rename) = reconciled.renames.iter().find(|r| r.spelled == field.name) {
+            let mut field_notes = Notes::from(field.notes.take());
+            field_notes.add(rename.note());
+            field.notes = field_notes.into_text();
+        }
+    }
+    for (rebuilt, candidates) in &reconciled.ambiguous {
+        let candidates: Vec<String> = candidates.iter().map(|c| format!("`{c}`")).collect();
+        notes.add(format!(
+            "The reference's `{rebuilt}` could be any of {} as REST sources spell them; it is \
+             kept as rebuilt.",
+            candidates.join(", ")
+        ));
+    }
 }
 
 fn confidence_name(confidence: Confidence) -> &'static str {
@@ -145,7 +437,7 @@ fn merge_fields(doc: &mut SchemaDoc, facts: &[EntityFacts], notes: &mut Notes) {
     let mut documented = [false, false];
     let mut said: BTreeMap<String, [Vec<Said<'_>>; 2]> = BTreeMap::new();
     let mut order: Vec<String> = doc.fields.iter().map(|field| field.name.clone()).collect();
-    for fact in facts {
+    for fact in facts.iter().filter(|f| f.kind != SourceKind::ApiDocs2020) {
         // A documentation page covers one operation; the reference covers them all.
         let page = fact.operations.len() == 1;
         for (index, params) in [&fact.create, &fact.update].into_iter().enumerate() {
@@ -491,7 +783,13 @@ fn name_derived(
     let page_named = |property: &str| {
         facts
             .iter()
-            .flat_map(|fact| fact.create.iter().chain(&fact.update).flatten())
+            .flat_map(|fact| {
+                fact.create
+                    .iter()
+                    .chain(&fact.update)
+                    .flatten()
+                    .chain(&fact.record)
+            })
             .any(|param| param.wire_name == property && matches!(param.ty, DocType::Enum(Some(_))))
     };
     // The properties that may share an enum: typed with one, and not one a page named.
@@ -775,6 +1073,11 @@ impl Notes {
         self.insert(self.0.len(), sentence);
     }
 
+    /// Whether the notes already say `sentence`.
+    fn contains(&self, sentence: &str) -> bool {
+        self.0.iter().any(|known| known.contains(sentence))
+    }
+
     /// The place of the next sentence [`add`](Self::add) would write, for [`insert`](Self::insert)
     /// to write there later.
     fn len(&self) -> usize {
@@ -855,7 +1158,7 @@ mod tests {
     use super::*;
     use crate::diagnostics::{Diagnostics, Location};
     use crate::import::reference::read_reference;
-    use crate::import::source::Sourced;
+    use crate::import::source::{EnumMember, Sourced};
 
     /// The reference page of `Thing` with the create options `options` (`--kebab`, type) and the
     /// enum values `enums` (`--kebab`, values), read as the importer reads it.
@@ -948,6 +1251,154 @@ mod tests {
 
     const DAYS: &str = "`1` Office, `2` Home";
 
+    /// What the 2020 documentation says of `Thing`: a GET example with a renamed property, a
+    /// read-only total and a named enum, and a body property the reference does not list.
+    fn docs_2020() -> EntityFacts {
+        let at = Location {
+            file: 2,
+            line: 1,
+            column: 1,
+        };
+        let param = |name: &str, ty: DocType| Param {
+            wire_name: name.to_owned(),
+            ty,
+            required: false,
+            description: String::new(),
+            at,
+        };
+        EntityFacts {
+            source: "billing/thing.md: the vendor's API documentation of 2020".to_owned(),
+            entity: "Thing".to_owned(),
+            kind: SourceKind::ApiDocs2020,
+            create: Some(vec![
+                param("IsDefaultPrice", DocType::Bool),
+                param("CustomData", DocType::String),
+            ]),
+            record: vec![
+                param("IsDefaultPrice", DocType::Bool),
+                param("TotalAmount", DocType::Decimal),
+                param("Period", DocType::Enum(Some("eChargePeriod".to_owned()))),
+            ],
+            ..EntityFacts::default()
+        }
+    }
+
+    #[test]
+    fn the_2020_documentation_renames_adds_read_only_properties_and_names_enums() {
+        let facts = [
+            reference(
+                &[
+                    ("name", "string"),
+                    ("default-price", "bool"),
+                    ("period", "enum"),
+                ],
+                &[("period", "`1` Minutes, `2` Days")],
+            ),
+            docs_2020(),
+        ];
+        let doc = merge("Thing", &facts, None, None, &SharedTables::new());
+        let fields: Vec<(&str, &str, &str, bool, Option<&str>)> = doc
+            .fields
+            .iter()
+            .map(|f| {
+                (
+                    f.name.as_str(),
+                    f.ty.as_str(),
+                    f.create.as_str(),
+                    f.read_only,
+                    f.spelled_by.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("Name", "string", "optional", false, Some("cli-option")),
+                (
+                    "IsDefaultPrice",
+                    "bool",
+                    "optional",
+                    false,
+                    Some("api-docs-2020")
+                ),
+                (
+                    "Period",
+                    "enum<eChargePeriod>",
+                    "optional",
+                    false,
+                    Some("api-docs-2020")
+                ),
+                (
+                    "CustomData",
+                    "string",
+                    "optional",
+                    false,
+                    Some("api-docs-2020")
+                ),
+                (
+                    "TotalAmount",
+                    "decimal",
+                    "absent",
+                    true,
+                    Some("api-docs-2020")
+                ),
+            ]
+        );
+        let renamed = doc.fields[1].notes.as_deref().unwrap_or_default();
+        assert!(renamed.contains("rebuilds as `DefaultPrice`"), "{renamed}");
+        assert!(renamed.contains("drops a prefix"), "{renamed}");
+        let only_2020 = doc.fields[3].notes.as_deref().unwrap_or_default();
+        assert!(only_2020.starts_with(ONLY_2020), "{only_2020}");
+        // The reference's values go to the enum the 2020 documentation names; no derived enum is left.
+        let enums: Vec<(&str, usize)> = doc
+            .enums
+            .iter()
+            .map(|e| (e.name.as_str(), e.values.len()))
+            .collect();
+        assert_eq!(enums, [("eChargePeriod", 2)]);
+        // A second import changes nothing.
+        let again = merge("Thing", &facts, None, Some(&doc), &SharedTables::new());
+        assert_eq!(again, doc);
+    }
+
+    #[test]
+    fn an_enum_the_2020_documentation_names_takes_values_another_entity_lists() {
+        let mut shared = SharedTables::new();
+        let table = EnumTable {
+            name: "ePeriod".to_owned(),
+            property: Some("Period".to_owned()),
+            values: vec![EnumMember {
+                value: 6,
+                name: "FourWeekMonths".to_owned(),
+                description: None,
+            }],
+            at: Location::file_start(0),
+        };
+        shared.insert(
+            "eChargePeriod".to_owned(),
+            ("ExtraService".to_owned(), table),
+        );
+        let facts = [reference(&[("period", "enum")], &[]), docs_2020()];
+        let doc = merge("Thing", &facts, None, None, &shared);
+        let period = doc
+            .enums
+            .iter()
+            .find(|e| e.name == "eChargePeriod")
+            .expect("the enum");
+        assert_eq!(period.values.len(), 1);
+        assert!(
+            doc.notes
+                .as_deref()
+                .unwrap_or_default()
+                .contains("ExtraService's reference")
+        );
+        // An enum the importer only derived (`eStatus`) is never filled from another entity.
+        shared.insert("eStatus".to_owned(), shared["eChargePeriod"].clone());
+        let facts = [reference(&[("status", "enum")], &[])];
+        let doc = merge("Thing", &facts, None, None, &shared);
+        assert!(doc.enums.iter().all(|e| e.values.is_empty()));
+    }
+
     #[test]
     fn identical_derived_tables_share_one_enum_named_after_the_words_their_names_end_with() {
         let facts = [reference(
@@ -965,7 +1416,7 @@ mod tests {
                 ("sunday-attendance", "`2` Home, `1` Office"),
             ],
         )];
-        let doc = merge("Thing", &facts, None, None);
+        let doc = merge("Thing", &facts, None, None, &SharedTables::new());
         assert_eq!(enum_names(&doc), ["eAttendance", "eGender"]);
         let values: Vec<(i64, &str)> = doc.enums[0]
             .values
@@ -994,7 +1445,7 @@ mod tests {
         );
 
         // Importing again over the schema changes nothing.
-        let again = merge("Thing", &facts, None, Some(&doc));
+        let again = merge("Thing", &facts, None, Some(&doc), &SharedTables::new());
         assert_eq!(again, doc);
         assert_eq!(again.to_yaml(), doc.to_yaml());
     }
@@ -1024,7 +1475,7 @@ mod tests {
                 ("payment-status", "`1` Paid, `2` Due"),
             ],
         )];
-        let doc = merge("Thing", &facts, None, None);
+        let doc = merge("Thing", &facts, None, None, &SharedTables::new());
         assert_eq!(
             enum_names(&doc),
             [
@@ -1069,7 +1520,7 @@ mod tests {
             ],
         );
         let facts = [page_naming("Size", "eLockerSize"), reference];
-        let doc = merge("Thing", &facts, None, None);
+        let doc = merge("Thing", &facts, None, None, &SharedTables::new());
         // The page's name takes the values, and the name derived for the table goes unsaid.
         assert_eq!(type_of(&doc, "Size"), "enum<eLockerSize>");
         assert_eq!(enum_names(&doc), ["eLockerSize", "eSize"]);
@@ -1089,7 +1540,7 @@ mod tests {
                 field.ty = "enum<eCrate>".to_owned();
             }
         }
-        let again = merge("Thing", &facts, None, Some(&reviewed));
+        let again = merge("Thing", &facts, None, Some(&reviewed), &SharedTables::new());
         assert_eq!(type_of(&again, "CrateSize"), "enum<eCrate>");
         assert_eq!(type_of(&again, "BoxSize"), "enum<eSize>");
         assert_eq!(type_of(&again, "DoorSize"), "enum<eSize>");
@@ -1119,7 +1570,7 @@ mod tests {
         )];
         // What the importer wrote before: an enum and a note per property, around a reviewer's
         // own sentence.
-        let mut old = merge("Thing", &facts, None, None);
+        let mut old = merge("Thing", &facts, None, None, &SharedTables::new());
         old.enums = ["eMondayAttendance", "eTuesdayAttendance"]
             .iter()
             .map(|name| EnumDoc {
@@ -1135,7 +1586,7 @@ mod tests {
             derived("MondayAttendance"),
             derived("TuesdayAttendance")
         ));
-        let doc = merge("Thing", &facts, None, Some(&old));
+        let doc = merge("Thing", &facts, None, Some(&old), &SharedTables::new());
         assert_eq!(enum_names(&doc), ["eAttendance"]);
         assert_eq!(type_of(&doc, "MondayAttendance"), "enum<eAttendance>");
         assert_eq!(type_of(&doc, "TuesdayAttendance"), "enum<eAttendance>");
@@ -1158,6 +1609,7 @@ mod tests {
             &facts,
             Some(&row("schema-sources/catalogue.md", Confidence::Inferred)),
             None,
+            &SharedTables::new(),
         );
         assert_eq!(doc.path, "/api/sys/things");
         assert_eq!(
@@ -1177,6 +1629,7 @@ mod tests {
             &facts,
             Some(&row("catalogue.md", Confidence::Documented)),
             None,
+            &SharedTables::new(),
         );
         assert_eq!(doc.sources[0], "path: catalogue.md (documented)");
         assert_eq!(doc.notes, None);

@@ -1,11 +1,13 @@
 //! Writes schema files from Nexudus documentation: readers per source, a merge, and the YAML writer.
 
+pub(crate) mod api_docs;
 pub(crate) mod catalogue;
 pub(crate) mod merge;
 pub(crate) mod reference;
 pub(crate) mod schema_doc;
 pub(crate) mod seed;
 pub(crate) mod source;
+pub(crate) mod wire;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -59,7 +61,13 @@ pub fn import(
         let Some((file, text)) = read_file(&path, &mut diagnostics) else {
             continue;
         };
-        let facts = if is_reference(&path, &text) {
+        let facts = if text.contains("{% api-method") {
+            let label = format!(
+                "{}: the vendor's API documentation of 2020",
+                display_name(&path)
+            );
+            api_docs::read_page(file, &label, &text)
+        } else if is_reference(&path, &text) {
             let label = format!("{}: the vendor's entity reference", display_name(&path));
             reference::read_reference(file, &label, &text, &mut diagnostics)
         } else {
@@ -74,6 +82,7 @@ pub fn import(
         }
     }
 
+    let shared = merge::shared_tables(&by_entity);
     for (entity, facts) in by_entity {
         let target = out.join(format!("{entity}.yaml"));
         let base = match read_base(&target) {
@@ -89,7 +98,7 @@ pub fn import(
             }
         };
         let row = catalogue::find(&entries, &entity, target_plural(&facts).as_deref());
-        let doc = merge::merge(&entity, &facts, row, base.as_ref());
+        let doc = merge::merge(&entity, &facts, row, base.as_ref(), &shared);
         if doc.path.is_empty() {
             let at = facts
                 .first()
@@ -126,11 +135,19 @@ pub fn import(
     (report, diagnostics)
 }
 
-/// The files of `sources`, folders expanded to their pages in name order.
+/// The files of `sources`, folders expanded to their pages in name order. A folder of the 2020
+/// API documentation (`rest-api/{area}/`) is read with its subfolders; its area indexes
+/// (`README.md`) and the stubs with no operation block (the old `mrm/` pages, which hold only a
+/// title) document no entity and are skipped.
 fn expand(sources: &[PathBuf], diagnostics: &mut Diagnostics) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for source in sources {
-        if source.is_dir() {
+        if source.is_dir() && source.join("README.md").is_file() {
+            let mut pages = Vec::new();
+            collect_api_pages(source, &mut pages);
+            pages.sort();
+            files.extend(pages);
+        } else if source.is_dir() {
             match std::fs::read_dir(source) {
                 Ok(entries) => {
                     let mut found: Vec<PathBuf> = entries
@@ -160,6 +177,23 @@ fn expand(sources: &[PathBuf], diagnostics: &mut Diagnostics) -> Vec<PathBuf> {
         }
     }
     files
+}
+
+/// Every page below `folder` but its indexes, for [`expand`].
+fn collect_api_pages(folder: &Path, pages: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for path in entries.filter_map(Result::ok).map(|entry| entry.path()) {
+        if path.is_dir() {
+            collect_api_pages(&path, pages);
+        } else if path.extension().is_some_and(|extension| extension == "md")
+            && path.file_name().is_some_and(|name| name != "README.md")
+            && std::fs::read_to_string(&path).is_ok_and(|text| text.contains("{% api-method"))
+        {
+            pages.push(path);
+        }
+    }
 }
 
 fn read_file(path: &Path, diagnostics: &mut Diagnostics) -> Option<(usize, String)> {

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use crate::diagnostics::{Diagnostics, FileId, Location};
 use crate::import::source::{
-    DocType, EntityFacts, EnumMember, EnumTable, Operation, Param, Sourced,
+    DocType, EntityFacts, EnumMember, EnumTable, Operation, Param, SourceKind, Sourced,
 };
 
 /// The types the reference writes in its option tables, for the help of an unknown-type problem.
@@ -64,6 +64,7 @@ pub(crate) fn read_reference(
         diagnostics,
         facts: EntityFacts {
             source: source.to_owned(),
+            kind: SourceKind::Reference,
             ..EntityFacts::default()
         },
         entity: None,
@@ -211,7 +212,10 @@ enum Section {
     EnumValues,
     /// `### {Entity} (key fields)`: property names as the API spells them.
     KeyFields,
-    /// Anything else (filters, PII fields, sorting, inline children): not read.
+    /// `#### {Entity} list filter options`: the properties a search filters on, which include
+    /// read-only ones that no create or update option shows.
+    Filters,
+    /// Anything else (PII fields, sorting, inline children): not read.
     Other,
 }
 
@@ -348,7 +352,7 @@ impl Page<'_> {
             "create options" => Section::Create,
             "update options" => Section::Update,
             "enum values" => Section::EnumValues,
-            "list filter options" => Section::Other,
+            "list filter options" => Section::Filters,
             _ => return,
         };
         self.section = section;
@@ -387,7 +391,7 @@ impl Page<'_> {
     /// A table row: the commands table gives operations; option and enum tables give facts.
     fn table_row(&mut self, number: usize, line: &str) {
         match self.section {
-            Section::Create | Section::Update | Section::EnumValues => {
+            Section::Create | Section::Update | Section::EnumValues | Section::Filters => {
                 self.section_row(number, line);
             }
             // The commands table usually follows the intro, but `businesssettings` puts a
@@ -500,7 +504,9 @@ impl Page<'_> {
         let Some(kebab) = self.option_name(number, &cells[0]) else {
             return;
         };
-        if self.section == Section::EnumValues {
+        if self.section == Section::Filters {
+            self.filter_row(number, &cells[0], kebab, &cells[1], last);
+        } else if self.section == Section::EnumValues {
             let values = Cell {
                 text: last,
                 column: cells[1].column,
@@ -540,6 +546,40 @@ impl Page<'_> {
         name
     }
 
+    /// A list filter: a property of the record, unless it is a range bound (`range`) or a base
+    /// property. Its type is read as an option's; an unknown one is only remarked, since the
+    /// filter tables are not what the schema is built from.
+    fn filter_row(
+        &mut self,
+        number: usize,
+        option: &Cell,
+        kebab: &str,
+        ty: &Cell,
+        description: String,
+    ) {
+        self.backticked_names(number, &description);
+        let Some((doc_type, _)) = option_type(&ty.text) else {
+            return;
+        };
+        let wire_name = wire_name(kebab);
+        if self
+            .facts
+            .record
+            .iter()
+            .any(|param| param.wire_name == wire_name)
+        {
+            return;
+        }
+        let at = self.at(number, option.column);
+        self.facts.record.push(Param {
+            wire_name,
+            ty: doc_type,
+            required: false,
+            description,
+            at,
+        });
+    }
+
     /// A create or update option: its wire name, type, required mark and description.
     fn option_row(
         &mut self,
@@ -558,6 +598,7 @@ impl Page<'_> {
             );
             return;
         };
+        self.backticked_names(number, &description);
         let at = self.at(number, option.column);
         let wire_name = wire_name(kebab);
         let params = match self.section {
@@ -627,7 +668,7 @@ impl Page<'_> {
     /// A line of prose: the operations sentence anywhere; the description and remarks in the intro.
     fn prose_line(&mut self, number: usize, line: &str) {
         if self.section == Section::KeyFields || line.starts_with("**List properties") {
-            self.spelled_names(line);
+            self.spelled_names(number, line);
             return;
         }
         if self.operations_sentence(number, line) {
@@ -637,6 +678,7 @@ impl Page<'_> {
             let at = self.at(number, column_of(line, &line[offset..]));
             self.operation(Operation::Commands, at);
         }
+        self.backticked_names(number, line);
         if self.section != Section::Intro {
             return;
         }
@@ -668,14 +710,27 @@ impl Page<'_> {
     /// Collects the backticked property names of a key fields or list properties line. The API
     /// spells these as they are, while an option name can lose an acronym (`DomainURL` is
     /// `--domain-url`, not `--domain-u-r-l`), so they settle the case of a rebuilt wire name.
-    fn spelled_names(&mut self, line: &str) {
-        for word in line.split('`').skip(1).step_by(2) {
-            if word.starts_with(|c: char| c.is_ascii_uppercase())
-                && word.chars().all(|c| c.is_ascii_alphanumeric())
-            {
-                self.spelled
-                    .insert(word.to_ascii_lowercase(), word.to_owned());
+    fn spelled_names(&mut self, number: usize, line: &str) {
+        for word in property_names(line) {
+            self.spelled
+                .insert(word.to_ascii_lowercase(), word.to_owned());
+        }
+        self.backticked_names(number, line);
+    }
+
+    /// Records the property names a line of prose or a description spells in backticks
+    /// (`IsPrintingCredit`): the prose quotes the API, so these are wire names, while the
+    /// options beside them are the CLI's. Which property each names is left to the merge.
+    fn backticked_names(&mut self, number: usize, line: &str) {
+        for word in property_names(line) {
+            if self.facts.spelled.iter().any(|known| known.value == word) {
+                continue;
             }
+            let at = self.at(number, column_of(line, word));
+            self.facts.spelled.push(Sourced {
+                value: word.to_owned(),
+                at,
+            });
         }
     }
 
@@ -875,6 +930,17 @@ impl Page<'_> {
             }
         }
     }
+}
+
+/// The backticked words of `line` that look like property names: PascalCase letters and digits
+/// (`IsPrintingCredit`), not options, values or sentences.
+fn property_names(line: &str) -> impl Iterator<Item = &str> {
+    line.split('`').skip(1).step_by(2).filter(|word| {
+        word.len() > 1
+            && word.starts_with(|c: char| c.is_ascii_uppercase())
+            && word.chars().all(|c| c.is_ascii_alphanumeric())
+            && word.chars().any(|c| c.is_ascii_lowercase())
+    })
 }
 
 /// The type of an option cell (`long, required`): the documented type and the required mark.
@@ -1563,7 +1629,7 @@ Links support Search, Get, Create, Update.
             .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
             .collect();
         paths.sort();
-        assert_eq!(paths.len(), 198);
+        assert_eq!(paths.len(), 213);
         let mut pages = BTreeMap::new();
         for path in &paths {
             let text = read_text(path);
@@ -1668,7 +1734,7 @@ Links support Search, Get, Create, Update.
             assert_eq!(!facts.enums.is_empty(), cells[enums] == "yes", "{name}");
             checked += 1;
         }
-        assert_eq!(checked, 198);
+        assert_eq!(checked, 213);
 
         // Wire names agree with every name the pages spell out wherever both name one property:
         // key fields and list properties (which settle the case, so this checks that they were
@@ -1731,6 +1797,13 @@ Links support Search, Get, Create, Update.
             fields
                 .iter()
                 .filter(|field| operation(field) != "absent" && field.name.as_str() != "Id")
+                // Only the 2020 documentation writes these (the two passwords).
+                .filter(|field| {
+                    !field
+                        .notes
+                        .as_deref()
+                        .is_some_and(|notes| notes.starts_with("Only the 2020 API documentation"))
+                })
                 .map(|field| field.name.as_str())
                 .collect()
         };
@@ -1757,7 +1830,10 @@ Links support Search, Get, Create, Update.
                 "invoices.md"
             ]
         );
-        assert_eq!(with_remark("hand-written text"), ["producttimepasses.md"]);
+        assert_eq!(
+            with_remark("hand-written text"),
+            ["productextraservices.md", "producttimepasses.md"]
+        );
         let (legal, _) = &pages["legalcontentaudits.md"];
         assert_eq!(
             (&legal.create, &legal.update),
@@ -1783,7 +1859,7 @@ Links support Search, Get, Create, Update.
                     .is_some_and(|property| table.name == format!("e{property}"))
             })
             .count();
-        assert_eq!(tables, 60);
+        assert_eq!(tables, 64);
         assert_eq!(derived, tables);
     }
 }

@@ -49,6 +49,8 @@ pub(crate) struct FieldDoc {
     pub(crate) update: String,
     pub(crate) secret: bool,
     pub(crate) read_only: bool,
+    /// Which kind of source attests the wire name (`api-docs-2020`, `cli-option`, ...).
+    pub(crate) spelled_by: Option<String>,
     pub(crate) default: Option<String>,
     pub(crate) rules: Vec<RuleDoc>,
     pub(crate) notes: Option<String>,
@@ -122,6 +124,7 @@ impl SchemaDoc {
                     update: field.update.as_str().to_owned(),
                     secret: field.secret.as_ref().is_some_and(|flag| **flag),
                     read_only: field.read_only.as_ref().is_some_and(|flag| **flag),
+                    spelled_by: field.spelled_by.as_ref().map(|s| s.as_str().to_owned()),
                     default: field.default.as_ref().map(|d| d.as_str().to_owned()),
                     rules: field
                         .rules
@@ -227,6 +230,9 @@ impl FieldDoc {
         }
         if self.read_only {
             out.push_str("    read_only: true\n");
+        }
+        if let Some(spelled_by) = &self.spelled_by {
+            push_line(out, &format!("    spelled_by: {}", scalar(spelled_by)));
         }
         if let Some(default) = &self.default {
             // A whole number as the format asks; anything else quoted, for `check` to report.

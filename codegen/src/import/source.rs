@@ -28,6 +28,34 @@ pub(crate) struct EntityFacts {
     pub(crate) enums: Vec<EnumTable>,
     /// Prose worth showing a reviewer (e.g. "read-only", "internal entity"), with where it is.
     pub(crate) remarks: Vec<Sourced<String>>,
+    /// What kind of source this is, which decides how far its property names can be trusted.
+    pub(crate) kind: SourceKind,
+    /// Property names the source spells as the server does, beyond its create and update
+    /// bodies: the names in a REST page's filters, bodies and JSON examples, or the backticked
+    /// names of the reference's prose.
+    pub(crate) spelled: Vec<Sourced<String>>,
+    /// The properties a record carries as the source shows them (a GET example, or the
+    /// reference's list filters), read-only ones included.
+    pub(crate) record: Vec<Param>,
+}
+
+/// The kinds of source, from the one whose names are the server's own to the one whose are not.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum SourceKind {
+    /// A documentation page of one create or update operation (the seed pages).
+    #[default]
+    Page,
+    /// The vendor's API documentation of 2020: REST pages with the server's property names.
+    ApiDocs2020,
+    /// The vendor's entity reference, generated for its CLI: option names rebuilt into wire names.
+    Reference,
+}
+
+impl SourceKind {
+    /// Whether the source spells properties as the server reads and writes them.
+    pub(crate) fn spells_wire_names(self) -> bool {
+        self != Self::Reference
+    }
 }
 
 /// A value and the place in the source it was read from.
