@@ -495,15 +495,19 @@ impl Checker<'_> {
             }
         }
         if let Some(spelled_by) = &raw.spelled_by {
-            if !crate::provenance::SPELLINGS.contains(&spelled_by.as_str()) {
+            if crate::provenance::Spelling::parse(spelled_by.as_str()).is_none() {
                 self.error(
                     spelled_by,
-                    format!("unknown wire-name source `{}`", spelled_by.as_str()),
+                    format!(
+                        "unknown source `{}` for the wire name of `{}`",
+                        spelled_by.as_str(),
+                        raw.name.as_str()
+                    ),
                     format!(
                         "`spelled_by` is one of {}",
-                        crate::provenance::SPELLINGS
+                        crate::provenance::Spelling::ALL
                             .iter()
-                            .map(|word| format!("`{word}`"))
+                            .map(|spelling| format!("`{}`", spelling.as_str()))
                             .collect::<Vec<_>>()
                             .join(", ")
                     ),

@@ -6,23 +6,60 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostics, Location};
 
-/// The words `spelled_by` takes, from the strongest evidence to none:
-///
-/// - `page`: a documentation page of the operation shows the property;
-/// - `api-docs-2020`: the vendor's API documentation of 2020 shows it (a filter's query string, a
-///   body, a JSON example);
-/// - `reference-prose`: the vendor reference's prose spells it in backticks;
-/// - `public-code`: public code that calls the API reads or writes it (the field's notes say where);
-/// - `reviewer`: a reviewer settled it from evidence the notes give;
-/// - `cli-option`: only the vendor CLI's option name attests it, rebuilt into a wire name.
-pub(crate) const SPELLINGS: &[&str] = &[
-    "page",
-    "api-docs-2020",
-    "reference-prose",
-    "public-code",
-    "reviewer",
-    "cli-option",
-];
+/// What attests a field's wire name, from the strongest evidence to none: the words of a
+/// schema's `spelled_by`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Spelling {
+    /// `page`: a documentation page of the operation shows the property.
+    Page,
+    /// `api-docs-2020`: the vendor's API documentation of 2020 shows it (a filter's query string,
+    /// a body, a JSON example).
+    ApiDocs2020,
+    /// `reference-prose`: the vendor reference's prose spells it in backticks.
+    ReferenceProse,
+    /// `public-code`: public code that calls the API reads or writes it (the notes say where).
+    PublicCode,
+    /// `reviewer`: a reviewer settled it from evidence the notes give.
+    Reviewer,
+    /// `cli-option`: only the vendor CLI's option name attests it, rebuilt: a guess.
+    CliOption,
+}
+
+impl Spelling {
+    /// Every spelling, in order of strength.
+    pub(crate) const ALL: [Self; 6] = [
+        Self::Page,
+        Self::ApiDocs2020,
+        Self::ReferenceProse,
+        Self::PublicCode,
+        Self::Reviewer,
+        Self::CliOption,
+    ];
+
+    /// The schema's word for it.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Page => "page",
+            Self::ApiDocs2020 => "api-docs-2020",
+            Self::ReferenceProse => "reference-prose",
+            Self::PublicCode => "public-code",
+            Self::Reviewer => "reviewer",
+            Self::CliOption => "cli-option",
+        }
+    }
+
+    /// The spelling a schema's word names; `None` for any other word.
+    pub(crate) fn parse(word: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|spelling| spelling.as_str() == word)
+    }
+
+    /// Whether a reviewer, not a source the importer reads, settled the name.
+    pub(crate) fn is_reviewed(self) -> bool {
+        matches!(self, Self::PublicCode | Self::Reviewer)
+    }
+}
 
 /// One schema field and what attests its wire name.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -39,16 +39,15 @@ pub(crate) fn merge(
     let mut notes = Notes::from(doc.notes.take());
     // Option names the REST sources spell otherwise take their spelling, here and in the schema.
     let mut facts = facts.to_vec();
-    let reviewed: Vec<String> = doc
+    let reviewed: Vec<(String, Spelling)> = doc
         .fields
         .iter()
-        .filter(|field| {
-            matches!(
-                field.spelled_by.as_deref(),
-                Some("public-code" | "reviewer")
-            )
+        .filter_map(|field| {
+            let spelling = Spelling::parse(field.spelled_by.as_deref()?)?;
+            spelling
+                .is_reviewed()
+                .then(|| (field.name.clone(), spelling))
         })
-        .map(|field| field.name.clone())
         .collect();
     let reconciled = wire::reconcile(&mut facts, &reviewed);
     for field in &mut doc.fields {
@@ -199,19 +198,12 @@ fn add_documented_2020(doc: &mut SchemaDoc, facts: &[EntityFacts]) {
                 };
                 let existing = doc
                     .fields
-                    .iter_mut()
-                    .find(|field| field.name.eq_ignore_ascii_case(&param.wire_name));
-                let field = match existing {
+                    .iter()
+                    .position(|field| field.name.eq_ignore_ascii_case(&param.wire_name));
+                let at = match existing {
                     // Another source has it: the reference decides its presence.
-                    Some(field)
-                        if !field
-                            .notes
-                            .as_deref()
-                            .is_some_and(|n| n.contains(ONLY_2020)) =>
-                    {
-                        continue;
-                    }
-                    Some(field) => field,
+                    Some(at) if !is_only_2020(&doc.fields[at]) => continue,
+                    Some(at) => at,
                     None => {
                         doc.fields.push(FieldDoc {
                             name: param.wire_name.clone(),
@@ -227,9 +219,10 @@ fn add_documented_2020(doc: &mut SchemaDoc, facts: &[EntityFacts]) {
                             )),
                             ..FieldDoc::default()
                         });
-                        doc.fields.last_mut().expect("just pushed")
+                        doc.fields.len() - 1
                     }
                 };
+                let field = &mut doc.fields[at];
                 field.read_only = false;
                 if index == 0 {
                     field.create = "optional".to_owned();
@@ -243,6 +236,14 @@ fn add_documented_2020(doc: &mut SchemaDoc, facts: &[EntityFacts]) {
 
 /// The start of the note on a property only the 2020 documentation writes.
 const ONLY_2020: &str = "Only the 2020 API documentation lists it in a write body";
+
+/// Whether an earlier import added `field` because only the 2020 documentation writes it.
+fn is_only_2020(field: &FieldDoc) -> bool {
+    field
+        .notes
+        .as_deref()
+        .is_some_and(|notes| notes.starts_with(ONLY_2020))
+}
 
 /// Properties a record carries that no create or update takes: the 2020 GET examples and the
 /// reference's list filters show them. They are read-only: in the record, never sent.
@@ -284,7 +285,7 @@ fn names_2020(facts: &[EntityFacts]) -> BTreeMap<&str, &str> {
     facts
         .iter()
         .filter(|f| f.kind == SourceKind::ApiDocs2020)
-        .flat_map(|f| f.create.iter().chain(&f.update).flatten().chain(&f.record))
+        .flat_map(EntityFacts::params)
         .filter_map(|param| match &param.ty {
             DocType::Enum(Some(name)) => Some((param.wire_name.as_str(), name.as_str())),
             _ => None,
@@ -366,22 +367,18 @@ fn share_enum_values(
     }
 }
 
-/// Writes on each field which source attests its wire name, and the note of each option the
-/// REST sources spell otherwise; a reviewer's `public-code` or `reviewer` is kept over a guess.
+/// Writes on each field which source attests its wire name (a reviewer's word counted among
+/// them), and the note of each option the REST sources spell otherwise.
 fn record_spellings(doc: &mut SchemaDoc, reconciled: &Reconciled, notes: &mut Notes) {
     for field in &mut doc.fields {
+        // The update's `Id` is the record's own, which the update page shows in its body; the
+        // importer adds it to entities whose sources list no update body.
         let spelling = if field.name == "Id" {
             Spelling::Page
         } else {
             reconciled.spelling(&field.name)
         };
-        let kept = matches!(
-            field.spelled_by.as_deref(),
-            Some("public-code" | "reviewer")
-        );
-        if !(kept && matches!(spelling, Spelling::CliOption | Spelling::Reviewed)) {
-            field.spelled_by = Some(spelling.as_str().to_owned());
-        }
+        field.spelled_by = Some(spelling.as_str().to_owned());
         if let Some(rename) = reconciled.renames.iter().find(|r| r.spelled == field.name) {
             let mut field_notes = Notes::from(field.notes.take());
             field_notes.add(rename.note());
@@ -783,13 +780,7 @@ fn name_derived(
     let page_named = |property: &str| {
         facts
             .iter()
-            .flat_map(|fact| {
-                fact.create
-                    .iter()
-                    .chain(&fact.update)
-                    .flatten()
-                    .chain(&fact.record)
-            })
+            .flat_map(EntityFacts::params)
             .any(|param| param.wire_name == property && matches!(param.ty, DocType::Enum(Some(_))))
     };
     // The properties that may share an enum: typed with one, and not one a page named.

@@ -546,9 +546,9 @@ impl Page<'_> {
         name
     }
 
-    /// A list filter: a property of the record, unless it is a range bound (`range`) or a base
-    /// property. Its type is read as an option's; an unknown one is only remarked, since the
-    /// filter tables are not what the schema is built from.
+    /// A list filter: a property of the record, unless it is a range bound (typed `range`). Its
+    /// type is read as an option's; a row with any other type the options never use is skipped,
+    /// since the filter tables only add read-only properties (base ones are left to the merge).
     fn filter_row(
         &mut self,
         number: usize,

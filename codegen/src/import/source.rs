@@ -39,6 +39,26 @@ pub(crate) struct EntityFacts {
     pub(crate) record: Vec<Param>,
 }
 
+impl EntityFacts {
+    /// Every property the source documents: its create and update bodies, then its record.
+    pub(crate) fn params(&self) -> impl Iterator<Item = &Param> {
+        self.create
+            .iter()
+            .chain(&self.update)
+            .flatten()
+            .chain(&self.record)
+    }
+
+    /// [`params`](Self::params), to rename them.
+    pub(crate) fn params_mut(&mut self) -> impl Iterator<Item = &mut Param> {
+        self.create
+            .iter_mut()
+            .chain(self.update.iter_mut())
+            .flatten()
+            .chain(self.record.iter_mut())
+    }
+}
+
 /// The kinds of source, from the one whose names are the server's own to the one whose are not.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum SourceKind {

@@ -21,35 +21,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::import::source::{EntityFacts, SourceKind};
-
-/// Where a field's wire name is attested, from the strongest evidence to none. The schema
-/// records it per field as `spelled_by`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Spelling {
-    /// A documentation page of the operation shows it (the seed pages).
-    Page,
-    /// The vendor's 2020 API documentation shows it: a filter's query string, a body or an example.
-    ApiDocs2020,
-    /// The reference's prose spells it in backticks.
-    ReferenceProse,
-    /// A reviewer settled it in the schema (`public-code` or `reviewer`), which keeps its word.
-    Reviewed,
-    /// Only a CLI option attests it, rebuilt into a wire name: a guess.
-    CliOption,
-}
-
-impl Spelling {
-    /// The schema's word for it.
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Self::Page => "page",
-            Self::ApiDocs2020 => "api-docs-2020",
-            Self::ReferenceProse => "reference-prose",
-            Self::Reviewed => "reviewer",
-            Self::CliOption => "cli-option",
-        }
-    }
-}
+pub(crate) use crate::provenance::Spelling;
 
 /// Why an option's rebuilt name was replaced by a spelled one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,13 +89,14 @@ impl Reconciled {
 
 /// Renames, in the reference's facts, every option whose rebuilt name a REST source spells
 /// otherwise, and says who spells each name. `reviewed` are the names a reviewer settled in the
-/// schema from other evidence: they count as spelled, so a re-import keeps them.
-pub(crate) fn reconcile(facts: &mut [EntityFacts], reviewed: &[String]) -> Reconciled {
+/// schema from other evidence (`public-code`, `reviewer`): they count as spelled, so a re-import
+/// keeps them and their word.
+pub(crate) fn reconcile(facts: &mut [EntityFacts], reviewed: &[(String, Spelling)]) -> Reconciled {
     let mut result = Reconciled::default();
-    for name in reviewed {
+    for (name, spelling) in reviewed {
         result
             .spellings
-            .insert(name.clone(), (Spelling::Reviewed, "a reviewer".to_owned()));
+            .insert(name.clone(), (*spelling, "a reviewer".to_owned()));
     }
     for fact in facts.iter() {
         let spelling = match fact.kind {
@@ -133,8 +106,7 @@ pub(crate) fn reconcile(facts: &mut [EntityFacts], reviewed: &[String]) -> Recon
         };
         let mut names: Vec<&str> = fact.spelled.iter().map(|s| s.value.as_str()).collect();
         if fact.kind.spells_wire_names() {
-            let params = fact.create.iter().chain(&fact.update).flatten();
-            names.extend(params.chain(&fact.record).map(|p| p.wire_name.as_str()));
+            names.extend(fact.params().map(|p| p.wire_name.as_str()));
         }
         for name in names {
             let entry = result
@@ -150,13 +122,7 @@ pub(crate) fn reconcile(facts: &mut [EntityFacts], reviewed: &[String]) -> Recon
     let rebuilt: BTreeSet<String> = facts
         .iter()
         .filter(|fact| fact.kind == SourceKind::Reference)
-        .flat_map(|fact| {
-            fact.create
-                .iter()
-                .chain(&fact.update)
-                .flatten()
-                .chain(&fact.record)
-        })
+        .flat_map(EntityFacts::params)
         .map(|param| param.wire_name.clone())
         .collect();
     // A spelled name that an option already has is taken.
@@ -210,12 +176,7 @@ pub(crate) fn reconcile(facts: &mut [EntityFacts], reviewed: &[String]) -> Recon
 
     for fact in facts.iter_mut().filter(|f| f.kind == SourceKind::Reference) {
         for rename in &result.renames {
-            let params = fact
-                .create
-                .iter_mut()
-                .chain(fact.update.iter_mut())
-                .flatten();
-            for param in params.chain(fact.record.iter_mut()) {
+            for param in fact.params_mut() {
                 if param.wire_name == rename.rebuilt {
                     param.wire_name.clone_from(&rename.spelled);
                 }
