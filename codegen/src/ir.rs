@@ -87,6 +87,11 @@ pub(crate) const AREAS: &[Area] = &[
 pub(crate) struct BaseField {
     pub(crate) wire_name: &'static str,
     pub(crate) ty: BaseType,
+    /// Whether the server alone sets it, so an update never sends it back. `SystemId`,
+    /// `LocalizationDetails` and `CustomFields` are data a client writes (the 2020 documentation
+    /// offers `{Entity}_SystemId` as a search filter for the external system's id an
+    /// integration stores there), so an update carries them over; `Id` names the record.
+    pub(crate) kept_by_server: bool,
     pub(crate) description: &'static str,
 }
 
@@ -104,51 +109,61 @@ pub(crate) const BASE_FIELDS: &[BaseField] = &[
     BaseField {
         wire_name: "Id",
         ty: BaseType::Id,
+        kept_by_server: false,
         description: "The record's Id.",
     },
     BaseField {
         wire_name: "UniqueId",
         ty: BaseType::String,
+        kept_by_server: true,
         description: "The record's GUID.",
     },
     BaseField {
         wire_name: "CreatedOn",
         ty: BaseType::DateTime,
+        kept_by_server: true,
         description: "When the record was created (UTC).",
     },
     BaseField {
         wire_name: "UpdatedOn",
         ty: BaseType::DateTime,
+        kept_by_server: true,
         description: "When the record was last changed (UTC).",
     },
     BaseField {
         wire_name: "UpdatedBy",
         ty: BaseType::String,
+        kept_by_server: true,
         description: "Who last changed the record.",
     },
     BaseField {
         wire_name: "IsNew",
         ty: BaseType::Bool,
+        kept_by_server: true,
         description: "Whether the record has not been saved yet.",
     },
     BaseField {
         wire_name: "SystemId",
         ty: BaseType::String,
+        kept_by_server: false,
         description: "An identifier the record has in an external system, if any.",
     },
     BaseField {
         wire_name: "ToStringText",
         ty: BaseType::String,
+        kept_by_server: true,
         description: "The record's display text.",
     },
     BaseField {
         wire_name: "LocalizationDetails",
         ty: BaseType::Json,
+        kept_by_server: false,
         description: "Translations of the record's texts, as the API sends them.",
     },
     BaseField {
         wire_name: "CustomFields",
         ty: BaseType::Json,
+        kept_by_server: false,
         description: "The operator's custom fields, as the API sends them.",
     },
 ];
@@ -340,6 +355,28 @@ impl Entity {
         self.fields
             .iter()
             .filter(move |field| field.presence(write) != Presence::Absent)
+    }
+
+    /// Every property of the record type: the base fields, then the entity's own (`Id` once).
+    pub(crate) fn properties(&self) -> Vec<&str> {
+        let own = self.fields.iter().map(|field| field.wire_name.as_str());
+        let base = BASE_FIELDS.iter().map(|base| base.wire_name);
+        base.chain(own.filter(|name| *name != "Id")).collect()
+    }
+
+    /// The properties an update made from a fetched record leaves out: the base fields the
+    /// server keeps itself, and the entity's fields no update takes (read-only or create-only).
+    pub(crate) fn not_updated(&self) -> Vec<&str> {
+        let base = BASE_FIELDS
+            .iter()
+            .filter(|base| base.kept_by_server)
+            .map(|base| base.wire_name);
+        let own = self
+            .fields
+            .iter()
+            .filter(|field| field.update == Presence::Absent)
+            .map(|field| field.wire_name.as_str());
+        base.chain(own).collect()
     }
 
     /// Wire names of secret fields, whose values must never be printed.

@@ -17,17 +17,30 @@ use crate::ir::{self, FieldType};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Model {
     /// The properties every record carries whatever its entity (`Id`, `UniqueId`, `CreatedOn`,
-    /// ...), which the server maintains.
+    /// ...).
     pub base_fields: Vec<String>,
+    /// The base fields a client writes too (`SystemId`, `LocalizationDetails`,
+    /// `CustomFields`): a create or update may carry them, and an update replaces them like the
+    /// entity's own fields. The server maintains the others; `Id` names the record.
+    pub writable_base_fields: Vec<String>,
     /// The entities.
     pub entities: Vec<EntityModel>,
 }
 
 impl Model {
-    /// Whether `name` is a base field (`UniqueId`, `CreatedOn`, ...), which a server keeps
-    /// itself rather than take from a request body.
+    /// Whether `name` is a base field (`UniqueId`, `CreatedOn`, ...), in any letter case.
     pub fn is_base_field(&self, name: &str) -> bool {
-        self.base_fields.iter().any(|base| base == name)
+        self.base_fields
+            .iter()
+            .any(|base| base.eq_ignore_ascii_case(name))
+    }
+
+    /// The writable base field `name` spells in any letter case (`systemid` -> `SystemId`).
+    pub fn writable_base_field(&self, name: &str) -> Option<&str> {
+        self.writable_base_fields
+            .iter()
+            .find(|base| base.eq_ignore_ascii_case(name))
+            .map(String::as_str)
     }
 }
 
@@ -209,6 +222,11 @@ pub fn model(input: &Path) -> Result<Model, Diagnostics> {
     Ok(Model {
         base_fields: ir::BASE_FIELDS
             .iter()
+            .map(|base| base.wire_name.to_owned())
+            .collect(),
+        writable_base_fields: ir::BASE_FIELDS
+            .iter()
+            .filter(|base| !base.kept_by_server && base.wire_name != "Id")
             .map(|base| base.wire_name.to_owned())
             .collect(),
         entities: ir.entities.iter().map(entity).collect(),

@@ -24,6 +24,10 @@ pub(crate) fn field_name(wire: &str) -> String {
     }
 }
 
+/// The private field of an update request that remembers the record it was made from.
+/// [`field_name`] never starts a name with an underscore, so no schema field can take it.
+pub(crate) const FETCHED_FIELD: &str = "__fetched";
+
 /// The Rust type name of a schema enum: the `e` prefix Nexudus uses is dropped
 /// (`eEmailServerType` -> `EmailServerType`).
 pub(crate) fn enum_name(wire: &str) -> String {

@@ -45,8 +45,9 @@ mod runtime;
 
 pub use runtime::{
     Client, ClientBuilder, Command, CommandOutcome, CommandParameter, CommandParameterInfo,
-    DirectionEncoding, Error, Full, Operation, Page, PageRequest, RateLimit, Secret, SortDirection,
-    SortKey, UnknownValue, ValidationError, ValidationErrors, ValidationOrigin, WriteOutcome,
+    DirectionEncoding, Error, Full, Operation, Page, PageRequest, RateLimit, Record, Secret,
+    SortDirection, SortKey, UnknownValue, ValidationError, ValidationErrors, ValidationOrigin,
+    WriteOutcome,
 };
 
 include!(concat!(env!("OUT_DIR"), "/entities.rs"));

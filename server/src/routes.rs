@@ -366,11 +366,15 @@ async fn write(
     }
     // `check_write` requires `Id` on update.
     let id = checked.id.unwrap_or_default();
+    // A PUT replaces what an update takes: a property it leaves out is cleared, as a full
+    // replacement clears it on Nexudus. What no update takes (create-only and read-only
+    // properties) and what the server maintains keep their stored values.
     let updatable: Vec<String> = entity
         .fields
         .iter()
         .filter(|field| field.update != Presence::Absent)
         .map(|field| field.name.clone())
+        .chain(state.catalogue.writable_base_fields.iter().cloned())
         .collect();
     match storage(&state, entity, move |store, name| {
         store.replace(

@@ -45,8 +45,11 @@ pub(crate) struct Checked {
 
 /// Checks `body`, the raw bytes of a create or update of `entity`: valid JSON, an object, no
 /// unknown property, every required property there and not `null`, every value of its type and
-/// within its rules. Base properties the server maintains (`UniqueId`, `CreatedOn`, ...) are
-/// ignored. Every problem is reported, in schema order, then the unknown properties.
+/// within its rules. Property names are read whatever their letter case, as Nexudus reads them,
+/// and stored under the schema's spelling. The writable base properties (`SystemId`,
+/// `LocalizationDetails`, `CustomFields`) are kept with the entity's own; those the server
+/// maintains (`UniqueId`, `CreatedOn`, ...) are ignored. Every problem is reported, in schema
+/// order, then the unknown properties.
 pub(crate) fn check_write(
     catalogue: &Model,
     entity: &EntityModel,
@@ -59,7 +62,7 @@ pub(crate) fn check_write(
     let mut id = None;
     for field in &entity.fields {
         let presence = field.presence(write);
-        let given = object.remove(&field.name);
+        let given = take(&mut object, &field.name);
         if presence == Presence::Absent {
             if let Some(value) = given.filter(|value| !value.is_null()) {
                 problems.push(Problem::new(
@@ -123,6 +126,20 @@ pub(crate) fn check_write(
         }
     }
     for (name, value) in object {
+        if let Some(base) = catalogue.writable_base_field(&name) {
+            match value {
+                Value::Null => {}
+                Value::String(_) => {
+                    fields.insert(base.to_owned(), value);
+                }
+                // `SystemId` is text; `LocalizationDetails` and `CustomFields` are kept as sent.
+                _ if base != "SystemId" => {
+                    fields.insert(base.to_owned(), value);
+                }
+                _ => problems.push(Problem::new(base, "must be text", value)),
+            }
+            continue;
+        }
         if catalogue.is_base_field(&name) {
             continue;
         }
@@ -137,6 +154,18 @@ pub(crate) fn check_write(
     } else {
         Err(problems)
     }
+}
+
+/// Removes the property `name` from `object`: spelled exactly, or else in any letter case.
+fn take(object: &mut Map<String, Value>, name: &str) -> Option<Value> {
+    if let Some(value) = object.remove(name) {
+        return Some(value);
+    }
+    let key = object
+        .keys()
+        .find(|key| key.eq_ignore_ascii_case(name))?
+        .clone();
+    object.remove(&key)
 }
 
 fn operation_name(write: Operation) -> &'static str {
@@ -430,6 +459,32 @@ mod tests {
         );
         assert_eq!(checked.fields["LastCheckTime"], "2025-01-02T02:04:05Z");
         assert!(!checked.fields.contains_key("Id"));
+    }
+
+    #[test]
+    fn names_are_read_whatever_their_case_and_writable_base_properties_are_kept() {
+        let mut body = valid();
+        let object = body.as_object_mut().expect("an object");
+        let name = object.remove("DisplayName").expect("a display name");
+        object.insert("displayNAME".into(), name);
+        object.insert("systemid".into(), json!("crm-42"));
+        object.insert("CustomFields".into(), json!({"Floor": 2}));
+        object.insert("LocalizationDetails".into(), Value::Null);
+        object.insert("UniqueId".into(), json!("ignored: the server keeps it"));
+        let checked = check(&body, Operation::Create).expect("valid");
+        assert_eq!(checked.fields["DisplayName"], "Front desk");
+        assert!(!checked.fields.contains_key("displayNAME"));
+        assert_eq!(
+            checked.fields["SystemId"], "crm-42",
+            "under the schema's spelling"
+        );
+        assert_eq!(checked.fields["CustomFields"], json!({"Floor": 2}));
+        assert!(!checked.fields.contains_key("LocalizationDetails"));
+        assert!(!checked.fields.contains_key("UniqueId"));
+
+        body["systemid"] = json!(42);
+        let problems = check(&body, Operation::Create).expect_err("not text");
+        assert_eq!(messages(&problems), [("SystemId", "must be text")]);
     }
 
     #[test]

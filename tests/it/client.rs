@@ -431,12 +431,21 @@ async fn update_with_keeps_every_value_but_the_change() {
         .collect();
     assert_eq!(methods, ["GET", "PUT"]);
     let body: Value = serde_json::from_slice(&requests[1].body).expect("a JSON body");
-    assert_eq!(body["Id"], 87_654_321);
-    assert_eq!(body["DisplayName"], "Reception");
-    assert_eq!(
-        body["IncomingServerType"], 5,
-        "an unlisted enum value survives the round trip"
-    );
-    assert_eq!(body["LastMessageId"], 4711);
-    assert_eq!(body["LastCheckTime"], "2025-01-16T07:59:30Z");
+    // The record as fetched, but for the change and what the server keeps itself: an unlisted
+    // enum value, a date-time without an offset, `SystemId`, `CustomFields` and a property
+    // this version does not know all go back as they came.
+    let mut expected = crate::records::fetched();
+    let object = expected.as_object_mut().expect("an object");
+    for kept in [
+        "UniqueId",
+        "CreatedOn",
+        "UpdatedOn",
+        "UpdatedBy",
+        "IsNew",
+        "ToStringText",
+    ] {
+        object.remove(kept);
+    }
+    object.insert("DisplayName".into(), "Reception".into());
+    assert_eq!(body, expected);
 }

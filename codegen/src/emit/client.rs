@@ -232,10 +232,15 @@ fn delete_one(entity: &Entity) -> TokenStream {
 fn update_with(entity: &Entity) -> TokenStream {
     let request = format_ident!("{}", entity.request_type(Write::Update));
     let method_doc = doc(&format!(
-        "Changes one {name} record: gets it, turns it into a [`{request}`] that keeps every \
-         value ([`{request}::from_record`]), lets `change` edit that, and sends the update.\n\n\
-         `PUT` is a full replacement, so an update built by hand must carry every value the \
-         record should keep; this does that for the caller.",
+        "Changes one {name} record: gets it, turns it into a [`{request}`] \
+         ([`{request}::from_record`]), lets `change` edit that, and sends the update.\n\n\
+         The body of the `PUT` equals the record as fetched, except for the properties `change` \
+         changed and those the server keeps itself or no update takes (`UniqueId`, \
+         `CreatedOn`, `UpdatedOn`, `UpdatedBy`, `IsNew`, `ToStringText`, read-only and \
+         create-only properties), which are left out. `Id`, `SystemId`, `CustomFields`, \
+         `LocalizationDetails`, properties this version does not know and properties spelled \
+         in another letter case go back unchanged, so nothing the caller did not change is \
+         cleared.",
         name = entity.name,
     ));
     quote! {
@@ -278,6 +283,14 @@ fn method(entity: &Entity, write: Write) -> TokenStream {
         Write::Create => "POST",
         Write::Update => "PUT",
     };
+    // An update made from a fetched record sends that record back with the caller's changes.
+    let encode = match write {
+        Write::Create => quote!(#endpoint.encode(request)),
+        Write::Update => {
+            let fetched = format_ident!("{}", crate::naming::FETCHED_FIELD);
+            quote!(request.#fetched.encode(&#endpoint, request))
+        }
+    };
     let outcome = match write {
         Write::Create => "the new record's `Id`",
         Write::Update => "the record's `Id`",
@@ -293,7 +306,10 @@ fn method(entity: &Entity, write: Write) -> TokenStream {
         what = match write {
             Write::Create => format!("creates one {} record", entity.name),
             Write::Update => format!(
-                "replaces every field of the {} record whose `Id` the request carries",
+                "replaces the {} record whose `Id` the request carries. A request made with \
+                 [`{request}::from_record`] sends the fetched record back with only the \
+                 properties changed since; one built by hand replaces every property the update \
+                 takes, clearing those it leaves unset",
                 entity.name
             ),
         },
@@ -310,7 +326,7 @@ fn method(entity: &Entity, write: Write) -> TokenStream {
             let body = request
                 .validate()
                 .map_err(|errors| #endpoint.rejected(errors))
-                .and_then(|()| #endpoint.encode(request));
+                .and_then(|()| #encode);
             self.client.write_checked(&#endpoint, body)
         }
     }

@@ -10,9 +10,10 @@ use crate::naming::ident;
 pub(super) fn record(entity: &Entity) -> TokenStream {
     let name = format_ident!("{}", entity.name);
     let type_doc = doc(&format!(
-        "One {name} record as the API returns it.\n\n{}\n\nRead leniently: properties this version \
-         does not know are ignored, enum values it does not list are kept, and every property the \
-         API may leave out or send as `null` is an `Option`.\n\n\
+        "One {name} record as the API returns it.\n\n{}\n\nRead leniently: property names whatever \
+         their letter case, as Nexudus reads them; properties this version does not know are not \
+         in the struct (a [`Full`](crate::Full) record keeps them), enum values it does not list \
+         are kept, and every property the API may leave out or send as `null` is an `Option`.\n\n\
          Search and get-many answer it without collection properties; `get` answers it whole, \
          wrapped in [`Full`](crate::Full), the only form that converts into an update request, \
          since `PUT` replaces every property.",
@@ -55,6 +56,8 @@ pub(super) fn record(entity: &Entity) -> TokenStream {
         };
         optional_field(&field_doc, &field_name, &field.wire_name, &ty, with)
     });
+    let properties = entity.properties();
+    let not_updated = entity.not_updated();
     quote! {
         #type_doc
         #[derive(
@@ -68,6 +71,11 @@ pub(super) fn record(entity: &Entity) -> TokenStream {
         pub struct #name {
             #(#base)*
             #(#fields)*
+        }
+
+        impl crate::Record for #name {
+            const PROPERTIES: &'static [&'static str] = &[#(#properties),*];
+            const NOT_UPDATED: &'static [&'static str] = &[#(#not_updated),*];
         }
     }
 }
@@ -111,8 +119,8 @@ fn read(field: &Field) -> TokenStream {
     }
 }
 
-/// `EmailAccountUpdate::from_record`: a full-replacement request that keeps every value of a
-/// fetched record, so a caller changes only what it means to change before the PUT.
+/// `EmailAccountUpdate::from_record`: an update that sends a fetched record back with only the
+/// caller's changes, so a caller changes only what it means to change with the PUT.
 pub(super) fn from_record(entity: &Entity) -> TokenStream {
     let record = format_ident!("{}", entity.name);
     let request = format_ident!("{}", entity.request_type(Write::Update));
@@ -162,13 +170,27 @@ pub(super) fn from_record(entity: &Entity) -> TokenStream {
             };
         }
     };
-    let method_doc = doc(
-        "A request that replaces the record with itself: every value of `record` is kept, so \
-         only what the caller changes afterwards changes on the server. It takes a full record, \
-         fetched on its own: a partial one (from a search or a get-many) lacks collection \
-         properties, which the update would clear.\n\n\
-         Fails with every required property the record lacks, as `{PropertyName, Message}`.",
-    );
+    let method_doc = doc(&format!(
+        "A request that sends `record` back with only what the caller changes afterwards.\n\n\
+         The body of the `PUT` it makes equals the record as fetched ([`Full::json`]\
+         (crate::Full::json)), except for the properties the caller changed on the request \
+         (written under the server's spelling; one set to `None` is sent as `null`) and those \
+         the server keeps itself or no update takes ({not_updated}), which are left out. \
+         Everything else goes back as it came: `Id`, `SystemId`, `CustomFields`, \
+         `LocalizationDetails`, properties this version does not know, and properties the \
+         server spells in another letter case than the schema. So a gap in the schema cannot \
+         make the update clear a value on the server.\n\n\
+         It takes a full record, fetched on its own: a partial one (from a search or a \
+         get-many) lacks collection properties, which the update would clear.\n\n\
+         Fails with every required property the record lacks, as `{{PropertyName, Message}}`.",
+        not_updated = entity
+            .not_updated()
+            .iter()
+            .map(|name| format!("`{name}`"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    ));
+    let fetched = format_ident!("{}", crate::naming::FETCHED_FIELD);
     quote! {
         impl #request {
             #method_doc
@@ -176,9 +198,9 @@ pub(super) fn from_record(entity: &Entity) -> TokenStream {
                 record: &crate::Full<#record>,
             ) -> ::std::result::Result<Self, crate::runtime::ValidationErrors> {
                 #missing
-                #[allow(unused_mut, reason = "an entity may have no optional fields")]
                 let mut request = Self::new(#required { #id: record.id, #(#names),* });
                 #(#extras)*
+                request.#fetched = crate::runtime::Fetched::new(record, &request);
                 ::std::result::Result::Ok(request)
             }
         }

@@ -25,14 +25,22 @@ pub(super) fn request(entity: &Entity, write: Write) -> TokenStream {
         "The body of `{method} {path}`: {verb} one {entity} record.\n\n\
          Build it with [`{name}::new`] from the fields the API requires, then set optional \
          fields with the setter methods or the public fields. [`{name}::validate`] checks what \
-         the types cannot; the client runs it before sending.",
+         the types cannot; the client runs it before sending.{from_record}",
         path = entity.path,
         verb = if write == Write::Create {
             "creates"
         } else {
-            "replaces every field of"
+            "replaces"
         },
         entity = entity.name,
+        from_record = if write == Write::Create {
+            ""
+        } else {
+            "\n\n`PUT` is a full replacement: a request built by hand clears every property the \
+             update takes and it leaves unset. Made from a fetched record with \
+             `from_record` (or by `update_with`), it sends that record back with only the \
+             properties changed since."
+        },
     ));
     let body_fields = fields.iter().map(|field| body_field(entity, field, write));
     let required_doc = doc(&format!(
@@ -64,6 +72,21 @@ pub(super) fn request(entity: &Entity, write: Write) -> TokenStream {
         .filter(|field| !field.demanded(write))
         .map(|field| setter(entity, field, write));
     let validate = validate(entity, &fields, write);
+    let (fetched_field, fetched_initialiser) = match write {
+        Write::Create => (TokenStream::new(), TokenStream::new()),
+        Write::Update => {
+            let fetched = format_ident!("{}", crate::naming::FETCHED_FIELD);
+            (
+                quote! {
+                    // The record `from_record` made the request from, so that the body is that
+                    // record with only the caller's changes; empty for a request built by hand.
+                    #[serde(skip)]
+                    #fetched: crate::runtime::Fetched,
+                },
+                quote!(#fetched: ::std::default::Default::default(),),
+            )
+        }
+    };
     quote! {
         #type_doc
         #[derive(
@@ -75,6 +98,7 @@ pub(super) fn request(entity: &Entity, write: Write) -> TokenStream {
         #[non_exhaustive]
         pub struct #name {
             #(#body_fields)*
+            #fetched_field
         }
 
         #required_doc
@@ -87,7 +111,7 @@ pub(super) fn request(entity: &Entity, write: Write) -> TokenStream {
             #new_doc
             pub fn new(required: #required_name) -> Self {
                 let #required_name { #(#destructured),* } = required;
-                Self { #(#initialisers)* }
+                Self { #(#initialisers)* #fetched_initialiser }
             }
 
             #(#setters)*

@@ -7,7 +7,6 @@ use std::time::Duration;
 use futures_core::Stream;
 use reqwest::Method;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
-use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 use tracing::Instrument as _;
 use url::Url;
@@ -20,11 +19,12 @@ use super::endpoint::{Endpoint, Operation, WriteOutcome};
 use super::error::{Error, transport_summary};
 use super::limit::{Limiter, RateLimit};
 use super::page::Page;
-use super::record::Full;
+use super::record::{Full, Record};
 use super::retry::{RetryPolicy, backoff, random, retry_after};
 use super::search::{DirectionEncoding, PageRequest, SortKey};
 use super::secret::Secret;
 use super::validation::Violations;
+use super::wire::Lenient;
 
 /// The Nexudus host used when no base URL is configured.
 const DEFAULT_BASE_URL: &str = "https://spaces.nexudus.com";
@@ -98,13 +98,13 @@ impl Client {
 
     /// Fetches one record, `GET {path}/{id}`, answered with every property.
     #[allow(dead_code, reason = "called by generated entity code")]
-    pub(crate) async fn get<T: DeserializeOwned>(
+    pub(crate) async fn get<T: Record>(
         &self,
         endpoint: &Endpoint,
         id: i64,
     ) -> Result<Full<T>, Error> {
         let answer = self.read_answer(endpoint, Some(id), &[]).await?;
-        endpoint.decode(answer.status, &answer.body).map(Full::new)
+        endpoint.decode(answer.status, &answer.body)
     }
 
     /// The body of [`read_answer`](Self::read_answer), for tests of the raw exchange.
@@ -156,7 +156,7 @@ impl Client {
     /// `query` holds the filters' pairs (a [`Query`](super::Query)), sent first and in order. A page or
     /// size of 0 is refused with a client-side [`Error::Validation`] and nothing is sent.
     #[allow(dead_code, reason = "called by generated entity code")]
-    pub(crate) async fn search<T: DeserializeOwned, S: SortKey>(
+    pub(crate) async fn search<T: Record, S: SortKey>(
         &self,
         endpoint: &Endpoint,
         mut query: Vec<(String, String)>,
@@ -165,7 +165,8 @@ impl Client {
         page.check(endpoint)?;
         query.extend(page.query_pairs(self.shared.direction_encoding));
         let answer = self.read_answer(endpoint, None, &query).await?;
-        endpoint.decode(answer.status, &answer.body)
+        let page: Page<Lenient<T>> = endpoint.decode(answer.status, &answer.body)?;
+        Ok(page.map(|Lenient(record)| record))
     }
 
     /// Every record of every page of a search, one at a time, from `page`'s page number on,
@@ -186,7 +187,7 @@ impl Client {
         page: PageRequest<S>,
     ) -> impl Stream<Item = Result<T, Error>> + Send + 'a
     where
-        T: DeserializeOwned + Send + 'a,
+        T: Record + Send + 'a,
         S: SortKey + Send + Sync + 'a,
     {
         let state = SearchAll {
@@ -224,7 +225,7 @@ impl Client {
     /// with a JSON array of partial records. Ids with no record are simply missing from it.
     /// No `ids` answer an empty list without sending anything.
     #[allow(dead_code, reason = "called by generated entity code")]
-    pub(crate) async fn get_many<T: DeserializeOwned>(
+    pub(crate) async fn get_many<T: Record>(
         &self,
         endpoint: &Endpoint,
         ids: &[i64],
@@ -235,7 +236,8 @@ impl Client {
         let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
         let query = [("id".to_owned(), format!("[{list}]"))];
         let answer = self.read_answer(endpoint, None, &query).await?;
-        endpoint.decode(answer.status, &answer.body)
+        let records: Vec<Lenient<T>> = endpoint.decode(answer.status, &answer.body)?;
+        Ok(records.into_iter().map(|Lenient(record)| record).collect())
     }
 
     /// Lists the commands an entity offers: `GET {path}/commands`, a JSON array of

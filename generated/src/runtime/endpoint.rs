@@ -108,7 +108,7 @@ impl Endpoint {
     }
 
     // Kept out of `encode` so that the per-type copies stay small.
-    fn encode_error(&self, source: serde_json::Error) -> Error {
+    pub(crate) fn encode_error(&self, source: serde_json::Error) -> Error {
         Error::Encode {
             entity: self.entity,
             operation: self.operation,

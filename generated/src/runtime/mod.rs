@@ -20,6 +20,7 @@ mod search;
 mod search_tests;
 mod secret;
 mod validation;
+mod wire;
 
 pub use client::{Client, ClientBuilder};
 pub use command::{Command, CommandOutcome, CommandParameter, CommandParameterInfo};
@@ -28,7 +29,7 @@ pub use error::{Error, ValidationOrigin};
 pub use limit::RateLimit;
 pub use open_enum::UnknownValue;
 pub use page::Page;
-pub use record::Full;
+pub use record::{Full, Record};
 pub use search::{DirectionEncoding, PageRequest, SortDirection, SortKey};
 pub use secret::Secret;
 pub use validation::{ValidationError, ValidationErrors};
@@ -40,4 +41,5 @@ pub(crate) use {
     endpoint::Endpoint,
     search::{Query, QueryValue},
     validation::Violations,
+    wire::Fetched,
 };

@@ -42,6 +42,25 @@ pub struct Page<T> {
     pub has_previous_page: bool,
 }
 
+impl<T> Page<T> {
+    /// The same page with each record converted by `convert`.
+    pub(crate) fn map<U>(self, convert: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            records: self.records.into_iter().map(convert).collect(),
+            current_page: self.current_page,
+            current_page_size: self.current_page_size,
+            current_order_field: self.current_order_field,
+            current_sort_direction: self.current_sort_direction,
+            first_item: self.first_item,
+            last_item: self.last_item,
+            total_items: self.total_items,
+            total_pages: self.total_pages,
+            has_next_page: self.has_next_page,
+            has_previous_page: self.has_previous_page,
+        }
+    }
+}
+
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         // Only from an object: a derived impl would also read an array (e.g. the answer of

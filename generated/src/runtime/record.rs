@@ -1,21 +1,48 @@
-//! `Full`: a record fetched on its own, the only kind that may become a full-replacement update.
+//! [`Record`], what every record type tells the runtime about its JSON, and [`Full`], a record
+//! fetched on its own, kept whole as the server sent it.
 //!
 //! Nexudus answers with two shapes of the same record: getting one record returns every
 //! property, while search and "get many" leave out the collection properties (lists of `Id`s).
 //! An update is a full replacement (`PUT`), so building one from a record that lacks those lists
 //! would silently empty them on the server. `get` therefore answers `Full<EmailAccount>`, and
 //! `EmailAccountUpdate::from_record` takes only that: a searched `EmailAccount` cannot become an
-//! update by mistake. Record types themselves stay plain structs, so each is compiled once.
+//! update by mistake. A `Full` record also keeps the JSON object it was read from, properties
+//! this version does not know included, so that an update made from it sends them back as they
+//! were. Record types themselves stay plain structs, so each is compiled once.
 
+use std::fmt;
 use std::ops::Deref;
 
-use serde::{Deserialize, Serialize};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
 
-/// A record fetched by `get`: every property the API returns, collection properties included.
+use super::wire;
+
+/// A record type of the API (`EmailAccount`, `Coworker`, ...): the JSON properties it knows.
+///
+/// Every generated record type implements it. The client reads a property whatever its letter
+/// case (as Nexudus's own server does), and an update made from a fetched record leaves out
+/// exactly the properties listed in [`NOT_UPDATED`](Self::NOT_UPDATED).
+pub trait Record: DeserializeOwned {
+    /// Every JSON property the record type holds, base properties included, spelled as its
+    /// schema spells them.
+    const PROPERTIES: &'static [&'static str];
+    /// The properties an update made from a fetched record does not send: those the server
+    /// keeps itself (`UniqueId`, `CreatedOn`, `UpdatedOn`, `UpdatedBy`, `IsNew`,
+    /// `ToStringText`) and those no update takes (read-only and create-only properties).
+    const NOT_UPDATED: &'static [&'static str];
+}
+
+/// A record fetched by `get`: every property the API returns, collection properties included,
+/// and the JSON object it was read from.
 ///
 /// It reads like the record itself (it dereferences to it), and only a `Full` record converts
-/// into a full-replacement update request. `get` answers one; it also serializes and
-/// deserializes as the bare record, so that a full record can be stored and read back.
+/// into an update request. It keeps every property of the answer, also those this version does
+/// not know and those spelled in another letter case than the schema's
+/// ([`json`](Self::json), [`property`](Self::property)); an update made from it sends them
+/// back unchanged. It serializes as that JSON object and deserializes from one, so that a full
+/// record can be stored and read back whole.
 ///
 /// A fetched record converts into an update request:
 ///
@@ -25,6 +52,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// let full = client.email_accounts().get(1).await?;
 /// println!("{}", full.display_name.as_deref().unwrap_or_default());
+/// println!("{:?}", full.property("SomeNewProperty"));
 /// let update = EmailAccountUpdate::from_record(&full);
 /// # Ok(())
 /// # }
@@ -41,19 +69,40 @@ use serde::{Deserialize, Serialize};
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Full<T>(T);
+#[derive(Clone, PartialEq)]
+pub struct Full<T> {
+    record: T,
+    json: Map<String, Value>,
+}
 
 impl<T> Full<T> {
-    /// Wraps a record the crate fetched on its own.
-    pub(crate) fn new(record: T) -> Self {
-        Self(record)
+    /// The record itself, giving up the proof that it is complete and the JSON it came from.
+    pub fn into_inner(self) -> T {
+        self.record
     }
 
-    /// The record itself, giving up the proof that it is complete.
-    pub fn into_inner(self) -> T {
-        self.0
+    /// The JSON object as the server sent it: every property, with the server's spelling.
+    ///
+    /// It may hold secrets the record type keeps in [`Secret`](crate::Secret), in clear.
+    pub fn json(&self) -> &Map<String, Value> {
+        &self.json
+    }
+
+    /// The value of the property `name` as the server sent it, whatever its letter case:
+    /// the way to read a property this version's record type does not have.
+    pub fn property(&self, name: &str) -> Option<&Value> {
+        wire::find(&self.json, name).map(|key| &self.json[key])
+    }
+}
+
+impl<T: Record> Full<T> {
+    /// The names of the properties the server sent that the record type does not know, in any
+    /// letter case.
+    pub fn unknown_properties(&self) -> impl Iterator<Item = &str> + '_ {
+        self.json
+            .keys()
+            .filter(|key| !wire::knows(T::PROPERTIES, key))
+            .map(String::as_str)
     }
 }
 
@@ -61,43 +110,100 @@ impl<T> Deref for Full<T> {
     type Target = T;
 
     fn deref(&self) -> &T {
-        &self.0
+        &self.record
     }
 }
 
 impl<T> AsRef<T> for Full<T> {
     fn as_ref(&self) -> &T {
-        &self.0
+        &self.record
+    }
+}
+
+/// The record, and the names (never the values) of the properties it does not know: the JSON
+/// may hold secrets.
+impl<T: Record + fmt::Debug> fmt::Debug for Full<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Full")
+            .field("record", &self.record)
+            .field(
+                "unknown_properties",
+                &self.unknown_properties().collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+impl<T> Serialize for Full<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.json.serialize(serializer)
+    }
+}
+
+impl<'de, T: Record> Deserialize<'de> for Full<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let json = Map::deserialize(deserializer)?;
+        let record = wire::read(&json).map_err(serde::de::Error::custom)?;
+        Ok(Self { record, json })
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-    struct Record {
+    #[derive(Clone, Debug, PartialEq, Deserialize)]
+    struct Mailbox {
         #[serde(rename = "Name")]
         name: String,
+        #[serde(rename = "Port", default)]
+        port: Option<i32>,
+    }
+
+    impl Record for Mailbox {
+        const PROPERTIES: &'static [&'static str] = &["Id", "UniqueId", "Name", "Port"];
+        const NOT_UPDATED: &'static [&'static str] = &["UniqueId"];
+    }
+
+    fn full(json: Value) -> Full<Mailbox> {
+        serde_json::from_value(json).unwrap_or_else(|error| panic!("a full record: {error}"))
     }
 
     #[test]
-    fn a_full_record_reads_and_serializes_as_the_record_itself() {
-        let record = Record {
-            name: "Front desk".into(),
-        };
-        let full = Full::new(record.clone());
-        assert_eq!(full.name, "Front desk");
-        assert_eq!(full.as_ref(), &record);
-        assert_eq!(
-            serde_json::to_string(&full).ok(),
-            serde_json::to_string(&record).ok()
-        );
+    fn a_full_record_reads_as_the_record_and_serializes_as_the_json_it_came_from() {
+        let sent = json!({"Id": 1, "name": "Front desk", "Port": 993, "Future": {"a": [1, null]}});
+        let full = full(sent.clone());
+        assert_eq!(full.name, "Front desk", "read whatever the letter case");
+        assert_eq!(full.port, Some(993));
+        assert_eq!(serde_json::to_value(&full).ok(), Some(sent.clone()));
+        assert_eq!(full.property("NAME"), Some(&json!("Front desk")));
+        assert_eq!(full.property("future"), Some(&json!({"a": [1, null]})));
+        assert_eq!(full.property("Missing"), None);
+        assert_eq!(full.unknown_properties().collect::<Vec<_>>(), ["Future"]);
         let stored = serde_json::to_string(&full).unwrap_or_default();
         assert_eq!(
-            serde_json::from_str::<Full<Record>>(&stored).ok(),
+            serde_json::from_str::<Full<Mailbox>>(&stored).ok(),
             Some(full.clone())
         );
-        assert_eq!(full.into_inner(), record);
+        assert_eq!(
+            full.into_inner(),
+            Mailbox {
+                name: "Front desk".into(),
+                port: Some(993)
+            }
+        );
+    }
+
+    #[test]
+    fn debug_names_unknown_properties_without_their_values() {
+        let full = full(json!({"Name": "Desk", "Password": "hunter2"}));
+        let shown = format!("{full:?}");
+        assert!(
+            shown.contains("unknown_properties: [\"Password\"]"),
+            "{shown}"
+        );
+        assert!(!shown.contains("hunter2"), "{shown}");
     }
 }

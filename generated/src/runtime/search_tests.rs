@@ -48,6 +48,11 @@ struct Account {
     id: i64,
 }
 
+impl super::Record for Account {
+    const PROPERTIES: &'static [&'static str] = &["Id"];
+    const NOT_UPDATED: &'static [&'static str] = &[];
+}
+
 /// A client for `server` without client-side rate limits or retry delays.
 fn builder_for(server: &MockServer) -> ClientBuilder {
     Client::builder()

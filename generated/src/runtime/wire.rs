@@ -1,0 +1,248 @@
+//! Property names as the server spells them: records are read whatever the letter case, and an
+//! update made from a fetched record sends that record back with only the caller's changes.
+//!
+//! Nexudus reads and answers JSON property names without regard to letter case, and a schema
+//! may spell one differently from the server (`BillToTaxIdNumber` for `BillToTaxIDNumber`), or
+//! not know it at all. Reading maps such a spelling onto the schema's; the update path keeps
+//! the object as fetched, so a gap in a schema can never make a full-replacement `PUT` clear a
+//! value on the server.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
+
+use super::endpoint::Endpoint;
+use super::error::Error;
+use super::record::{Full, Record};
+
+/// The key of `object` that spells `name`: `name` itself when present, otherwise the first key
+/// equal to it but for letter case.
+pub(crate) fn find<'a>(object: &'a Map<String, Value>, name: &str) -> Option<&'a String> {
+    object
+        .get_key_value(name)
+        .map(|(key, _)| key)
+        .or_else(|| object.keys().find(|key| key.eq_ignore_ascii_case(name)))
+}
+
+/// Whether `properties` holds `name` in any letter case.
+pub(crate) fn knows(properties: &[&str], name: &str) -> bool {
+    properties
+        .iter()
+        .any(|property| property.eq_ignore_ascii_case(name))
+}
+
+/// Reads a record from its JSON object, taking each property the record type knows under
+/// whatever letter case the object spells it (`find`'s choice when several do).
+pub(crate) fn read<T: Record>(object: &Map<String, Value>) -> Result<T, serde_json::Error> {
+    let respelled: Vec<(&String, &str)> = T::PROPERTIES
+        .iter()
+        .filter_map(|property| match find(object, property) {
+            Some(key) if key != property => Some((key, *property)),
+            _ => None,
+        })
+        .collect();
+    if respelled.is_empty() {
+        return T::deserialize(object);
+    }
+    let mut renamed = object.clone();
+    for (key, property) in respelled {
+        if let Some(value) = renamed.remove(key.as_str()) {
+            renamed.insert(property.to_owned(), value);
+        }
+    }
+    T::deserialize(&renamed)
+}
+
+/// A record read with [`read`]: how search pages and get-many lists hold their records.
+pub(crate) struct Lenient<T>(pub(crate) T);
+
+impl<'de, T: Record> Deserialize<'de> for Lenient<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let object = Map::deserialize(deserializer)?;
+        read(&object).map(Self).map_err(serde::de::Error::custom)
+    }
+}
+
+/// What an update request made from a fetched record remembers of it, so that its body is that
+/// record with only the caller's changes; empty for a request built by hand.
+///
+/// Kept behind an `Arc`: update requests are cloned freely, the fetched object need not be.
+#[derive(Clone, Default, PartialEq)]
+pub(crate) struct Fetched(Option<Arc<Baseline>>);
+
+#[derive(PartialEq)]
+struct Baseline {
+    /// The fetched object without the properties no update sends.
+    record: Map<String, Value>,
+    /// The request as it was made from the record, before the caller changed anything.
+    request: Map<String, Value>,
+}
+
+impl Fetched {
+    /// Remembers `record` and `request`, the update just made from it.
+    pub(crate) fn new<T: Record, R: Serialize>(record: &Full<T>, request: &R) -> Self {
+        let mut kept = record.json().clone();
+        kept.retain(|key, _| !knows(T::NOT_UPDATED, key));
+        // Were the request not to serialize, every property would count as changed: the body is
+        // then the request over the fetched object, and encoding it reports the failure.
+        let request = match serde_json::to_value(request) {
+            Ok(Value::Object(request)) => request,
+            _ => Map::new(),
+        };
+        Self(Some(Arc::new(Baseline {
+            record: kept,
+            request,
+        })))
+    }
+
+    /// The body of the update `request`: the request itself when it was built by hand;
+    /// otherwise the fetched record, with each property the caller changed since the request
+    /// was made written under the server's spelling (`null` for one the caller unset).
+    pub(crate) fn encode<R: Serialize>(
+        &self,
+        endpoint: &Endpoint,
+        request: &R,
+    ) -> Result<Vec<u8>, Error> {
+        let Some(baseline) = &self.0 else {
+            return endpoint.encode(request);
+        };
+        let now = match serde_json::to_value(request) {
+            Ok(Value::Object(now)) => now,
+            Ok(_) => return endpoint.encode(request),
+            Err(source) => return Err(endpoint.encode_error(source)),
+        };
+        let mut body = baseline.record.clone();
+        let mut write = |name: &str, value: Value| {
+            let key = find(&body, name).map_or_else(|| name.to_owned(), String::clone);
+            body.insert(key, value);
+        };
+        for (name, value) in &now {
+            if baseline.request.get(name) != Some(value) {
+                write(name, value.clone());
+            }
+        }
+        for name in baseline.request.keys() {
+            if !now.contains_key(name) {
+                write(name, Value::Null);
+            }
+        }
+        endpoint.encode(&body)
+    }
+}
+
+/// Shows whether the request was made from a fetched record, never a value: the record may
+/// hold secrets.
+impl fmt::Debug for Fetched {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Some(baseline) => write!(f, "Fetched {{ properties: {} }}", baseline.record.len()),
+            None => f.write_str("NotFetched"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::endpoint::Operation;
+    use super::*;
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Account {
+        #[serde(rename = "Id", default)]
+        id: i64,
+        #[serde(rename = "BillToTaxIdNumber", default)]
+        tax_id: Option<String>,
+    }
+
+    impl Record for Account {
+        const PROPERTIES: &'static [&'static str] = &["Id", "UpdatedOn", "BillToTaxIdNumber"];
+        const NOT_UPDATED: &'static [&'static str] = &["UpdatedOn"];
+    }
+
+    #[derive(Serialize)]
+    struct AccountUpdate {
+        #[serde(rename = "Id")]
+        id: i64,
+        #[serde(rename = "BillToTaxIdNumber", skip_serializing_if = "Option::is_none")]
+        tax_id: Option<String>,
+    }
+
+    const UPDATE: Endpoint = Endpoint {
+        entity: "Account",
+        operation: Operation::Update,
+        path: "/api/billing/accounts",
+        secret_properties: &[],
+    };
+
+    fn object(value: Value) -> Map<String, Value> {
+        match value {
+            Value::Object(object) => object,
+            other => panic!("not an object: {other}"),
+        }
+    }
+
+    fn body(fetched: &Fetched, request: &AccountUpdate) -> Value {
+        let bytes = fetched.encode(&UPDATE, request).unwrap_or_default();
+        serde_json::from_slice(&bytes).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_property_is_read_whatever_its_letter_case_and_the_exact_spelling_wins() {
+        let record: Result<Account, _> = read(&object(json!({"id": 7, "BILLTOTAXIDNUMBER": "x"})));
+        assert_eq!(
+            record.ok(),
+            Some(Account {
+                id: 7,
+                tax_id: Some("x".into())
+            })
+        );
+        let both = object(json!({"billToTaxIdNumber": "other", "BillToTaxIdNumber": "exact"}));
+        assert_eq!(
+            read::<Account>(&both).ok().and_then(|a| a.tax_id),
+            Some("exact".into())
+        );
+    }
+
+    #[test]
+    fn an_update_sends_the_fetched_record_back_with_only_the_caller_s_changes() {
+        let sent = json!({
+            "Id": 7, "UpdatedOn": "2025-01-02T03:04:05Z", "BillToTaxIDNumber": "GB1",
+            "Future": [{"Nested": null}], "Empty": null
+        });
+        let full: Full<Account> = serde_json::from_value(sent).unwrap_or_else(|e| panic!("{e}"));
+        let mut request = AccountUpdate {
+            id: full.id,
+            tax_id: full.tax_id.clone(),
+        };
+        let fetched = Fetched::new(&full, &request);
+        let unchanged = json!({"Id": 7, "BillToTaxIDNumber": "GB1", "Future": [{"Nested": null}], "Empty": null});
+        assert_eq!(body(&fetched, &request), unchanged);
+
+        request.tax_id = Some("GB2".into());
+        let mut changed = unchanged.clone();
+        changed["BillToTaxIDNumber"] = json!("GB2");
+        assert_eq!(
+            body(&fetched, &request),
+            changed,
+            "written under the server's spelling"
+        );
+
+        request.tax_id = None;
+        changed["BillToTaxIDNumber"] = Value::Null;
+        assert_eq!(body(&fetched, &request), changed, "unset means cleared");
+    }
+
+    #[test]
+    fn a_request_built_by_hand_is_sent_as_it_is() {
+        let request = AccountUpdate {
+            id: 7,
+            tax_id: None,
+        };
+        assert_eq!(body(&Fetched::default(), &request), json!({"Id": 7}));
+        assert_eq!(format!("{:?}", Fetched::default()), "NotFetched");
+    }
+}
