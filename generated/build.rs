@@ -1,17 +1,16 @@
-//! Generates the entity code of the enabled API areas from `schema/` into `OUT_DIR`; fails the
-//! build on any schema problem.
+//! Generates the entity code of the enabled API areas from the schemas of `nexudus-schema` (the
+//! workspace's `schema/`, or its package) into `OUT_DIR`; fails the build on any schema problem.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
     // NEXUDUS_SCHEMA_DIR points the SDK at another schema folder, e.g. one with extra entities.
     println!("cargo:rerun-if-env-changed=NEXUDUS_SCHEMA_DIR");
     let schemas = std::env::var_os("NEXUDUS_SCHEMA_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| manifest_dir.join("../schema"));
+        .unwrap_or_else(|| PathBuf::from(nexudus_schema::DIR));
     // The folder (for files added or removed) and every file in it, whether or not it is valid,
     // so that fixing a broken schema reruns the script.
     println!("cargo:rerun-if-changed={}", schemas.display());

@@ -1,17 +1,17 @@
-//! Checks the schemas in `schema/` and embeds them, as the generator's model in JSON, in
-//! `OUT_DIR/model.json`; fails the build on any schema problem, as the SDK's build does.
+//! Checks the schemas of `nexudus-schema` (the workspace's `schema/`, or its package) and embeds
+//! them, as the generator's model in JSON, in `OUT_DIR/model.json`; fails the build on any schema
+//! problem, as the SDK's build does.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
     // The same variable as the SDK's build: both serve one schema folder.
     println!("cargo:rerun-if-env-changed=NEXUDUS_SCHEMA_DIR");
     let schemas = std::env::var_os("NEXUDUS_SCHEMA_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| manifest_dir.join("../schema"));
+        .unwrap_or_else(|| PathBuf::from(nexudus_schema::DIR));
     println!("cargo:rerun-if-changed={}", schemas.display());
     for entry in std::fs::read_dir(&schemas).into_iter().flatten().flatten() {
         println!("cargo:rerun-if-changed={}", entry.path().display());

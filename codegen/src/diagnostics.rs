@@ -62,6 +62,7 @@ pub struct Diagnostics {
 
 impl Diagnostics {
     /// Diagnostics of documentation sources being imported, rather than of schemas.
+    #[cfg(feature = "import")]
     pub(crate) fn for_sources() -> Self {
         Self {
             in_sources: true,

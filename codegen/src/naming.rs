@@ -3,6 +3,7 @@
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Words Rust reserves; a field named after one becomes a raw identifier (`r#type`).
+#[cfg(feature = "generate")]
 const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
     "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
@@ -12,6 +13,7 @@ const KEYWORDS: &[&str] = &[
 ];
 
 /// Keywords that cannot be raw identifiers; these get a trailing underscore instead.
+#[cfg(feature = "generate")]
 const NOT_RAW: &[&str] = &["crate", "self", "super", "Self"];
 
 /// The snake_case Rust name of a field: `IncomingServerSSL` -> `incoming_server_ssl`.
@@ -26,6 +28,7 @@ pub(crate) fn field_name(wire: &str) -> String {
 
 /// The private field of an update request that remembers the record it was made from.
 /// [`field_name`] never starts a name with an underscore, so no schema field can take it.
+#[cfg(feature = "generate")]
 pub(crate) const FETCHED_FIELD: &str = "__fetched";
 
 /// The Rust type name of a schema enum: the `e` prefix Nexudus uses is dropped
@@ -50,6 +53,7 @@ pub(crate) fn variant_name(wire: &str) -> String {
 }
 
 /// The identifier to emit for `name`: raw when it is a keyword, `name_` when it cannot be raw.
+#[cfg(feature = "generate")]
 pub(crate) fn ident(name: &str) -> proc_macro2::Ident {
     let span = proc_macro2::Span::call_site();
     if NOT_RAW.contains(&name) {
@@ -96,10 +100,15 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "generate")]
     fn keywords_become_raw_or_suffixed_identifiers() {
         assert_eq!(ident("type").to_string(), "r#type");
         assert_eq!(ident("self").to_string(), "self_");
         assert_eq!(ident("name").to_string(), "name");
+    }
+
+    #[test]
+    fn only_ascii_identifiers_are_identifiers() {
         assert!(is_identifier("Office365AccessToken"));
         assert!(!is_identifier("Display Name"));
         assert!(!is_identifier("9Lives"));

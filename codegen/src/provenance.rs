@@ -56,6 +56,7 @@ impl Spelling {
     }
 
     /// Whether a reviewer, not a source the importer reads, settled the name.
+    #[cfg(feature = "import")]
     pub(crate) fn is_reviewed(self) -> bool {
         matches!(self, Self::PublicCode | Self::Reviewer)
     }

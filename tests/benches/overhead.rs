@@ -349,6 +349,13 @@ fn bench_cpu(criterion: &mut Criterion, request: &EmailAccountCreate, create_bod
             serde_json::from_slice::<EmailAccount>(black_box(&record_bytes)).expect("a record")
         });
     });
+    // What `get` decodes: the JSON object, kept, and the typed record read from it.
+    group.bench_function("decode_record/Full<EmailAccount>", |b| {
+        b.iter(|| {
+            serde_json::from_slice::<nexudus::Full<EmailAccount>>(black_box(&record_bytes))
+                .expect("a record")
+        });
+    });
     group.bench_function("encode_create/Value", |b| {
         b.iter(|| serde_json::to_vec(black_box(create_body)).expect("JSON"));
     });
