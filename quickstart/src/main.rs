@@ -2,7 +2,7 @@
 //! that cannot be right refused before it is sent.
 //!
 //! ```text
-//! cargo run -p nexudus --example quickstart
+//! cargo run -p quickstart
 //! ```
 //!
 //! With no settings it starts a local Nexudus server in this process (`nexudus-server`: records in
@@ -12,7 +12,7 @@
 //!
 //! ```text
 //! NEXUDUS_BASE_URL=https://spaces.nexudus.com NEXUDUS_USERNAME=admin@example.com \
-//!     NEXUDUS_PASSWORD=... NEXUDUS_BUSINESS_ID=1001 cargo run -p nexudus --example quickstart
+//!     NEXUDUS_PASSWORD=... NEXUDUS_BUSINESS_ID=1001 cargo run -p quickstart
 //! ```
 //!
 //! `NEXUDUS_TOTP` gives a two-factor code. It creates one EmailAccount and deletes it again.
