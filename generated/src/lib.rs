@@ -43,6 +43,15 @@
 
 mod runtime;
 
+/// The date-time crate of the public API (`chrono` 0.4): records and date filters hold
+/// `chrono::DateTime<chrono::Utc>`, so no dependency of your own is needed to build one.
+pub use chrono;
+/// The extension traits of the streams `search_all` answers (`futures-util` 0.3), for
+/// `search_all(..).try_collect().await` and the like: `use nexudus::TryStreamExt as _;`.
+pub use futures_util::{StreamExt, TryStreamExt};
+/// The decimal crate of the public API (`rust_decimal` 1): money is a `rust_decimal::Decimal`.
+pub use rust_decimal;
+
 pub use runtime::{
     Client, ClientBuilder, Command, CommandOutcome, CommandParameter, CommandParameterInfo,
     DirectionEncoding, Error, Full, Operation, Page, PageRequest, RateLimit, Record, Secret,

@@ -20,7 +20,7 @@
 use std::env;
 use std::process::ExitCode;
 
-use futures_util::TryStreamExt as _;
+use nexudus::TryStreamExt as _;
 use nexudus::crm::email_account::{
     EmailAccountCreate, EmailAccountCreateRequired, EmailAccountFilter, EmailAccountSort,
     EmailServerType, MessageDeletionPolicy,
