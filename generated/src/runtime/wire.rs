@@ -69,9 +69,11 @@ impl<'de, T: Record> Deserialize<'de> for Lenient<T> {
 /// record with only the caller's changes; empty for a request built by hand.
 ///
 /// Kept behind an `Arc`: update requests are cloned freely, the fetched object need not be.
+#[allow(dead_code, reason = "used by generated update requests")]
 #[derive(Clone, Default, PartialEq)]
 pub(crate) struct Fetched(Option<Arc<Baseline>>);
 
+#[allow(dead_code, reason = "used by generated update requests")]
 #[derive(PartialEq)]
 struct Baseline {
     /// The fetched object without the properties no update sends.
@@ -80,6 +82,7 @@ struct Baseline {
     request: Map<String, Value>,
 }
 
+#[allow(dead_code, reason = "called by generated update requests")]
 impl Fetched {
     /// Remembers `record` and `request`, the update just made from it.
     pub(crate) fn new<T: Record, R: Serialize>(record: &Full<T>, request: &R) -> Self {
