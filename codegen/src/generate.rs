@@ -15,7 +15,7 @@ pub fn generate(input: &Path) -> Result<Output, Diagnostics> {
     generate_areas(input, crate::area_names())
 }
 
-/// [`generate`], for the entities of the given API areas only (see [`area_names`]): every schema
+/// [`generate`], for the entities of the given API areas only (see [`area_names`](crate::area_names)): every schema
 /// is still checked, but only these areas' code is emitted, so that a build that needs one area
 /// compiles one area.
 pub fn generate_areas<'a>(

@@ -11,7 +11,7 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 //!
-//! Features choose what is compiled: none gives only the [`model`] types; `check` loads and
+//! Features choose what is compiled: none gives only the [`model`](mod@model) types; `check` loads and
 //! checks schema files ([`model()`], [`spellings`]); `generate` emits the SDK's code
 //! ([`generate`]); `import` writes schemas from documentation ([`import`]); `cli`, the default,
 //! is all of them and the `nexudus-codegen` command.

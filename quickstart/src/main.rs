@@ -118,11 +118,10 @@ async fn run(settings: &Settings) -> Result<(), Failure> {
     let created = accounts.create(&request).await?;
     println!("created EmailAccount {}", created.id);
 
-    // Update: PUT replaces the whole record, so update_with fetches it and changes one field.
+    // Update: PUT replaces the whole record, so update_with fetches it and sends it back with
+    // only this change.
     accounts
-        .update_with(created.id, |update| {
-            update.display_name = "Reception".into();
-        })
+        .update_with(created.id, |update| update.display_name("Reception"))
         .await?;
 
     // Fetch: every property, and what the server keeps (Id, UniqueId, CreatedOn, UpdatedBy...).

@@ -59,7 +59,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("found EmailAccount {} by its name", created.id);
 
     accounts
-        .update_with(created.id, |update| update.display_name = "Packaged reception".into())
+        .update_with(created.id, |update| update.display_name("Packaged reception"))
         .await?;
     let fetched = accounts.get(created.id).await?;
     if fetched.display_name.as_deref() != Some("Packaged reception") {

@@ -417,9 +417,7 @@ async fn update_with_keeps_every_value_but_the_change() {
 
     let outcome = client_for(&server)
         .email_accounts()
-        .update_with(87_654_321, |request| {
-            request.display_name = "Reception".into()
-        })
+        .update_with(87_654_321, |request| request.display_name("Reception"))
         .await
         .expect("updated");
     assert_eq!(outcome.id, 87_654_321);

@@ -262,7 +262,9 @@ async fn update(client: &Client, entity: &str, change: bool) {
                 .email_accounts()
                 .update_with(ID, |update| {
                     if change {
-                        update.display_name = changed.into();
+                        update.display_name(changed)
+                    } else {
+                        update
                     }
                 })
                 .await
@@ -272,7 +274,9 @@ async fn update(client: &Client, entity: &str, change: bool) {
                 .coworkers()
                 .update_with(ID, |update| {
                     if change {
-                        update.full_name = changed.into();
+                        update.full_name(changed)
+                    } else {
+                        update
                     }
                 })
                 .await
@@ -280,11 +284,12 @@ async fn update(client: &Client, entity: &str, change: bool) {
         "Tariff" => {
             client
                 .tariffs()
-                .update_with(ID, |update| {
-                    if change {
-                        update.name = changed.into();
-                    }
-                })
+                .update_with(
+                    ID,
+                    |update| {
+                        if change { update.name(changed) } else { update }
+                    },
+                )
                 .await
         }
         "Booking" => {
@@ -292,7 +297,9 @@ async fn update(client: &Client, entity: &str, change: bool) {
                 .bookings()
                 .update_with(ID, |update| {
                     if change {
-                        update.notes = Some(changed.into());
+                        update.notes(changed)
+                    } else {
+                        update
                     }
                 })
                 .await
@@ -411,7 +418,7 @@ async fn an_unknown_and_a_case_mismatched_property_survive_update_with() {
     serve(&server, "/api/crm/emailaccounts", &record).await;
     client
         .email_accounts()
-        .update_with(ID, |update| update.display_name = "Reception".into())
+        .update_with(ID, |update| update.display_name("Reception"))
         .await
         .expect("updated");
     let body = put_body(&server).await;
@@ -444,7 +451,10 @@ async fn an_unset_property_is_sent_as_null_and_a_hand_built_update_as_it_is() {
     let client = client(&server);
     client
         .email_accounts()
-        .update_with(ID, |update| update.reply_to_email = None)
+        .update_with(ID, |mut update| {
+            update.reply_to_email = None;
+            update
+        })
         .await
         .expect("updated");
     let body = put_body(&server).await;
@@ -493,7 +503,7 @@ async fn on_the_local_server_a_hand_built_update_clears_and_update_with_keeps() 
     let accounts = client.email_accounts();
 
     accounts
-        .update_with(id, |update| update.display_name = "Reception".into())
+        .update_with(id, |update| update.display_name("Reception"))
         .await
         .expect("updated");
     let kept = accounts.get(id).await.expect("fetched");

@@ -98,9 +98,7 @@ async fn every_operation_round_trips_through_the_server() {
     let created_on = fetched.created_on.expect("and a CreatedOn");
 
     accounts
-        .update_with(created.id, |update| {
-            update.display_name = "Reception".into()
-        })
+        .update_with(created.id, |update| update.display_name("Reception"))
         .await
         .expect("updated");
     let updated = accounts.get(created.id).await.expect("fetched again");
@@ -343,8 +341,9 @@ async fn concurrent_writers_lose_nothing_and_leave_every_record_whole() {
                 created.push((accounts.create(&named(&name, 2)).await?.id, name));
                 accounts
                     .update_with(shared, |update| {
-                        update.display_name = format!("Shared by {writer}");
-                        update.incoming_server_port = 1_000 + writer;
+                        update
+                            .display_name(format!("Shared by {writer}"))
+                            .incoming_server_port(1_000 + writer)
                     })
                     .await?;
             }

@@ -108,7 +108,7 @@ async fn billing_products_keep_money_and_enums_exactly() {
     assert_eq!(fetched.sku.as_deref(), Some("DP-1"));
 
     products
-        .update_with(day_pass.id, |update| update.price = money(1_575))
+        .update_with(day_pass.id, |update| update.price(money(1_575)))
         .await
         .expect("updated");
     let repriced = products.get(day_pass.id).await.expect("fetched again");
@@ -218,9 +218,10 @@ async fn spaces_bookings_page_through_more_than_a_thousand_by_time() {
     // Move one booking by an hour: update_with keeps everything else.
     let moved = created[10];
     bookings
-        .update_with(moved, |update| {
+        .update_with(moved, |mut update| {
             update.from_time += Duration::hours(1);
             update.to_time += Duration::hours(1);
+            update
         })
         .await
         .expect("updated");
@@ -267,7 +268,7 @@ async fn content_calendar_events_round_trip_with_date_ranges() {
         .expect("created");
 
     events
-        .update_with(talk.id, |update| update.name = "Founders' evening".into())
+        .update_with(talk.id, |update| update.name("Founders' evening"))
         .await
         .expect("updated");
     let fetched = events.get(talk.id).await.expect("fetched");
@@ -325,7 +326,7 @@ async fn support_help_desk_departments_round_trip() {
         .await
         .expect("created");
     departments
-        .update_with(it.id, |update| update.name = "IT and Wi-Fi".into())
+        .update_with(it.id, |update| update.name("IT and Wi-Fi"))
         .await
         .expect("updated");
     let fetched = departments.get(it.id).await.expect("fetched");
@@ -405,7 +406,7 @@ async fn sys_tax_rates_round_trip_with_decimal_ranges() {
     assert_eq!(fetched.rate, Some(Decimal::ZERO));
 
     rates
-        .update_with(reduced.id, |update| update.rate = money(550))
+        .update_with(reduced.id, |update| update.rate(money(550)))
         .await
         .expect("updated");
     assert_eq!(
@@ -450,9 +451,7 @@ async fn community_threads_round_trip() {
         .await
         .expect("created");
     threads
-        .update_with(lunch.id, |update| {
-            update.subject = "Lunch on Thursday".into()
-        })
+        .update_with(lunch.id, |update| update.subject("Lunch on Thursday"))
         .await
         .expect("updated");
     let fetched = threads.get(lunch.id).await.expect("fetched");

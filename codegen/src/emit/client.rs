@@ -233,7 +233,9 @@ fn update_with(entity: &Entity) -> TokenStream {
     let request = format_ident!("{}", entity.request_type(Write::Update));
     let method_doc = doc(&format!(
         "Changes one {name} record: gets it, turns it into a [`{request}`] \
-         ([`{request}::from_record`]), lets `change` edit that, and sends the update.\n\n\
+         ([`{request}::from_record`]), hands that to `change`, and sends the update `change` \
+         answers, e.g. `|update| update.{setter}(..)`: every property but `Id` has a \
+         setter.\n\n\
          The body of the `PUT` equals the record as fetched, except for the properties `change` \
          changed and those the server keeps itself or no update takes (`UniqueId`, \
          `CreatedOn`, `UpdatedOn`, `UpdatedBy`, `IsNew`, `ToStringText`, read-only and \
@@ -242,18 +244,21 @@ fn update_with(entity: &Entity) -> TokenStream {
          in another letter case go back unchanged, so nothing the caller did not change is \
          cleared.",
         name = entity.name,
+        setter = entity
+            .fields_for(Write::Update)
+            .find(|field| field.wire_name != "Id")
+            .map_or("name", |field| field.rust_name.as_str()),
     ));
     quote! {
         #method_doc
         pub async fn update_with(
             &self,
             id: i64,
-            change: impl ::std::ops::FnOnce(&mut #request),
+            change: impl ::std::ops::FnOnce(#request) -> #request,
         ) -> ::std::result::Result<crate::WriteOutcome, crate::Error> {
             let record = self.get(id).await?;
-            let mut request = #request::from_record(&record).map_err(|errors| UPDATE.rejected(errors))?;
-            change(&mut request);
-            self.update(&request).await
+            let request = #request::from_record(&record).map_err(|errors| UPDATE.rejected(errors))?;
+            self.update(&change(request)).await
         }
     }
 }

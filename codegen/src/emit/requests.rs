@@ -67,9 +67,14 @@ pub(super) fn request(entity: &Entity, write: Write) -> TokenStream {
     ));
     let destructured = demanded.iter().map(|field| ident(&field.rust_name));
     let initialisers = fields.iter().map(|field| initialiser(entity, field, write));
+    // A create's demanded fields are given to `new`; an update has a setter for every field
+    // but `Id`, so that the closure of `update_with` changes any of them in one chain.
     let setters = fields
         .iter()
-        .filter(|field| !field.demanded(write))
+        .filter(|field| match write {
+            Write::Create => !field.demanded(write),
+            Write::Update => field.wire_name != "Id",
+        })
         .map(|field| setter(entity, field, write));
     let validate = validate(entity, &fields, write);
     let (fetched_field, fetched_initialiser) = match write {
