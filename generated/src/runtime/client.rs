@@ -166,7 +166,9 @@ impl Client {
         query.extend(page.query_pairs(self.shared.direction_encoding));
         let answer = self.read_answer(endpoint, None, &query).await?;
         let page: Page<Lenient<T>> = endpoint.decode(answer.status, &answer.body)?;
-        Ok(page.map(|Lenient(record)| record))
+        Ok(page
+            .map(|Lenient(record)| record)
+            .read_direction(self.shared.direction_encoding))
     }
 
     /// Every record of every page of a search, one at a time, from `page`'s page number on,

@@ -7,6 +7,8 @@ use serde::de::value::MapAccessDeserializer;
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
+use super::search::{DirectionEncoding, SortDirection};
+
 /// One page of search results: the records, and where they sit in the whole result.
 ///
 /// Read leniently, since the documentation generations disagree: unknown fields are ignored,
@@ -25,9 +27,13 @@ pub struct Page<T> {
     pub current_page_size: u64,
     /// The property the records are sorted by (`CurrentOrderField`).
     pub current_order_field: Option<String>,
-    /// The sort direction as the server wrote it (`CurrentSortDirection`): depending on the
-    /// documentation generation `1`/`-1`, `0`/`1` or `Ascending`/`Descending`.
-    pub current_sort_direction: Option<String>,
+    /// The sort direction of the records (`CurrentSortDirection`), read in the client's
+    /// [`DirectionEncoding`] when the server writes a number (`1` is descending in `0`/`1` and
+    /// ascending in `1`/`-1`); `Ascending`/`Descending` in any case. `None` when missing or
+    /// unreadable.
+    pub current_sort_direction: Option<SortDirection>,
+    /// `CurrentSortDirection` as the server wrote it.
+    pub current_sort_direction_text: Option<String>,
     /// The position of this page's first record in the whole result, from 1 (`FirstItem`).
     pub first_item: u64,
     /// The position of this page's last record in the whole result (`LastItem`).
@@ -43,6 +49,16 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// The page with [`current_sort_direction`](Self::current_sort_direction) read from its
+    /// text in `encoding`: the client's, when it made the search.
+    pub(crate) fn read_direction(mut self, encoding: DirectionEncoding) -> Self {
+        self.current_sort_direction = self
+            .current_sort_direction_text
+            .as_deref()
+            .and_then(|text| encoding.decode(text));
+        self
+    }
+
     /// The same page with each record converted by `convert`.
     pub(crate) fn map<U>(self, convert: impl FnMut(T) -> U) -> Page<U> {
         Page {
@@ -51,6 +67,7 @@ impl<T> Page<T> {
             current_page_size: self.current_page_size,
             current_order_field: self.current_order_field,
             current_sort_direction: self.current_sort_direction,
+            current_sort_direction_text: self.current_sort_direction_text,
             first_item: self.first_item,
             last_item: self.last_item,
             total_items: self.total_items,
@@ -118,7 +135,7 @@ struct RawPage<T> {
 
 impl<T> From<RawPage<T>> for Page<T> {
     fn from(raw: RawPage<T>) -> Self {
-        Self {
+        let page = Self {
             records: raw.records.unwrap_or_default(),
             current_page: count(raw.current_page.as_ref())
                 .or_else(|| count(raw.page_number.as_ref()))
@@ -127,14 +144,16 @@ impl<T> From<RawPage<T>> for Page<T> {
                 .or_else(|| count(raw.page_size.as_ref()))
                 .unwrap_or(0),
             current_order_field: text(raw.current_order_field.as_ref()),
-            current_sort_direction: text(raw.current_sort_direction.as_ref()),
+            current_sort_direction: None,
+            current_sort_direction_text: text(raw.current_sort_direction.as_ref()),
             first_item: count(raw.first_item.as_ref()).unwrap_or(0),
             last_item: count(raw.last_item.as_ref()).unwrap_or(0),
             total_items: count(raw.total_items.as_ref()).unwrap_or(0),
             total_pages: count(raw.total_pages.as_ref()).unwrap_or(0),
             has_next_page: flag(raw.has_next_page.as_ref()),
             has_previous_page: flag(raw.has_previous_page.as_ref()),
-        }
+        };
+        page.read_direction(DirectionEncoding::default())
     }
 }
 
@@ -213,7 +232,8 @@ mod tests {
                 current_page: 2,
                 current_page_size: 25,
                 current_order_field: Some("DisplayName".to_owned()),
-                current_sort_direction: Some("1".to_owned()),
+                current_sort_direction: Some(SortDirection::Descending),
+                current_sort_direction_text: Some("1".to_owned()),
                 first_item: 26,
                 last_item: 27,
                 total_items: 27,
@@ -233,7 +253,11 @@ mod tests {
         .expect("a page");
         assert_eq!((page.current_page, page.current_page_size), (3, 10));
         assert_eq!(page.total_items, 41);
-        assert_eq!(page.current_sort_direction.as_deref(), Some("Descending"));
+        assert_eq!(page.current_sort_direction, Some(SortDirection::Descending));
+        assert_eq!(
+            page.current_sort_direction_text.as_deref(),
+            Some("Descending")
+        );
         assert!(page.has_next_page);
 
         let page: Page<Account> = serde_json::from_value(json!({

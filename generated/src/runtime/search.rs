@@ -53,6 +53,26 @@ impl DirectionEncoding {
             (Self::Words, SortDirection::Descending) => "descending",
         }
     }
+
+    /// The direction a server wrote as `text` (a page's `CurrentSortDirection`): words in any
+    /// case whatever the encoding, `0` and `-1` as the one encoding that uses them, and `1` as
+    /// this encoding reads it (`Words` reads it as the default encoding does).
+    pub(crate) fn decode(self, text: &str) -> Option<SortDirection> {
+        let text = text.trim();
+        if text.eq_ignore_ascii_case("ascending") || text.eq_ignore_ascii_case("asc") {
+            return Some(SortDirection::Ascending);
+        }
+        if text.eq_ignore_ascii_case("descending") || text.eq_ignore_ascii_case("desc") {
+            return Some(SortDirection::Descending);
+        }
+        match (text, self) {
+            ("0", _) => Some(SortDirection::Ascending),
+            ("-1", _) => Some(SortDirection::Descending),
+            ("1", Self::PlusMinusOne) => Some(SortDirection::Ascending),
+            ("1", Self::ZeroOne | Self::Words) => Some(SortDirection::Descending),
+            _ => None,
+        }
+    }
 }
 
 /// A property search results can be sorted by.
@@ -301,6 +321,36 @@ mod tests {
                 Self::CreatedOn => "CreatedOn",
             }
         }
+    }
+
+    #[test]
+    fn a_direction_is_read_back_in_each_encoding() {
+        use DirectionEncoding::{PlusMinusOne, Words, ZeroOne};
+        use SortDirection::{Ascending, Descending};
+        for encoding in [ZeroOne, PlusMinusOne, Words] {
+            for direction in [Ascending, Descending] {
+                let written = encoding.encode(direction);
+                assert_eq!(encoding.decode(written), Some(direction), "{written}");
+            }
+            assert_eq!(encoding.decode(" Descending "), Some(Descending));
+            assert_eq!(encoding.decode("ASC"), Some(Ascending));
+            assert_eq!(encoding.decode("sideways"), None);
+        }
+        assert_eq!(
+            ZeroOne.decode("-1"),
+            Some(Descending),
+            "only one encoding writes -1"
+        );
+        assert_eq!(
+            PlusMinusOne.decode("0"),
+            Some(Ascending),
+            "only one encoding writes 0"
+        );
+        assert_eq!(
+            Words.decode("1"),
+            Some(Descending),
+            "read as the default encoding"
+        );
     }
 
     /// Not `Default`, not `Debug`: `PageRequest::default` must not need either.

@@ -203,6 +203,29 @@ async fn each_direction_encoding_writes_dir_its_own_way() {
 }
 
 #[tokio::test]
+async fn a_page_s_sort_direction_is_read_in_the_client_s_encoding() {
+    let answer = ResponseTemplate::new(200).set_body_json(json!({
+        "Records": [], "CurrentSortDirection": "1"
+    }));
+    let server = server_with_pages(vec![answer]).await;
+    for (encoding, read) in [
+        (DirectionEncoding::ZeroOne, SortDirection::Descending),
+        (DirectionEncoding::PlusMinusOne, SortDirection::Ascending),
+    ] {
+        let client = builder_for(&server)
+            .sort_direction_encoding(encoding)
+            .build()
+            .expect("client");
+        let page = client
+            .search::<Account, Sort>(&SEARCH, Vec::new(), &PageRequest::new())
+            .await
+            .expect("a page");
+        assert_eq!(page.current_sort_direction, Some(read), "{encoding:?}");
+        assert_eq!(page.current_sort_direction_text.as_deref(), Some("1"));
+    }
+}
+
+#[tokio::test]
 async fn a_page_or_size_of_zero_is_refused_and_nothing_is_sent() {
     let server = server_with_pages(vec![page_of(&[1], false)]).await;
     let client = client_for(&server);
