@@ -19,7 +19,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== cargo package: every publishable crate, each built from its own package"
-cargo package --workspace --exclude nexudus-tests --locked "$@"
+cargo package --workspace --exclude nexudus-tests --exclude quickstart --locked "$@"
 mkdir "$work/crates"
 for name in nexudus nexudus-codegen nexudus-schema nexudus-server; do
   crate="$target/package/$name-$version.crate"
