@@ -98,6 +98,14 @@ pub(crate) struct BaseField {
     pub(crate) description: &'static str,
 }
 
+/// The base fields a client writes too (`SystemId`, `LocalizationDetails`, `CustomFields`): an
+/// update made from a fetched record carries them over, and the server stores them.
+pub(crate) fn writable_base_fields() -> impl Iterator<Item = &'static BaseField> {
+    BASE_FIELDS
+        .iter()
+        .filter(|base| !base.kept_by_server && base.wire_name != "Id")
+}
+
 /// The value types of base fields.
 #[derive(Clone, Copy)]
 pub(crate) enum BaseType {

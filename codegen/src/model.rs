@@ -23,7 +23,7 @@ pub struct Model {
     /// The base fields a client writes too (`SystemId`, `LocalizationDetails`,
     /// `CustomFields`): a create or update may carry them, and an update replaces them like the
     /// entity's own fields. The server maintains the others; `Id` names the record.
-    pub writable_base_fields: Vec<String>,
+    pub writable_base_fields: Vec<WritableBaseField>,
     /// The entities.
     pub entities: Vec<EntityModel>,
 }
@@ -37,12 +37,20 @@ impl Model {
     }
 
     /// The writable base field `name` spells in any letter case (`systemid` -> `SystemId`).
-    pub fn writable_base_field(&self, name: &str) -> Option<&str> {
+    pub fn writable_base_field(&self, name: &str) -> Option<&WritableBaseField> {
         self.writable_base_fields
             .iter()
-            .find(|base| base.eq_ignore_ascii_case(name))
-            .map(String::as_str)
+            .find(|base| base.name.eq_ignore_ascii_case(name))
     }
+}
+
+/// A base field a client writes too, e.g. `SystemId`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WritableBaseField {
+    /// Its wire name.
+    pub name: String,
+    /// The type its value has; `None` for any JSON value (`CustomFields`).
+    pub ty: Option<Scalar>,
 }
 
 /// One entity: where it lives, what can be done with it, and its fields.

@@ -29,7 +29,9 @@ pub(crate) fn field_name(wire: &str) -> String {
 /// The private field of an update request that remembers the record it was made from.
 /// [`field_name`] never starts a name with an underscore, so no schema field can take it.
 #[cfg(feature = "generate")]
-pub(crate) const FETCHED_FIELD: &str = "__fetched";
+pub(crate) fn fetched_field() -> proc_macro2::Ident {
+    proc_macro2::Ident::new("__fetched", proc_macro2::Span::call_site())
+}
 
 /// The Rust type name of a schema enum: the `e` prefix Nexudus uses is dropped
 /// (`eEmailServerType` -> `EmailServerType`).

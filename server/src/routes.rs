@@ -374,7 +374,13 @@ async fn write(
         .iter()
         .filter(|field| field.update != Presence::Absent)
         .map(|field| field.name.clone())
-        .chain(state.catalogue.writable_base_fields.iter().cloned())
+        .chain(
+            state
+                .catalogue
+                .writable_base_fields
+                .iter()
+                .map(|base| base.name.clone()),
+        )
         .collect();
     match storage(&state, entity, move |store, name| {
         store.replace(

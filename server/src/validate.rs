@@ -127,16 +127,25 @@ pub(crate) fn check_write(
     }
     for (name, value) in object {
         if let Some(base) = catalogue.writable_base_field(&name) {
-            match value {
-                Value::Null => {}
-                Value::String(_) => {
-                    fields.insert(base.to_owned(), value);
+            if value.is_null() {
+                continue;
+            }
+            // `SystemId` is text; `LocalizationDetails` and `CustomFields` are kept as sent.
+            let stored = match base.ty {
+                Some(scalar) => typed_scalar(scalar, &value),
+                None => Ok(value.clone()),
+            };
+            match stored {
+                Ok(stored) => {
+                    fields.insert(base.name.clone(), stored);
                 }
-                // `SystemId` is text; `LocalizationDetails` and `CustomFields` are kept as sent.
-                _ if base != "SystemId" => {
-                    fields.insert(base.to_owned(), value);
+                Err(expected) => {
+                    problems.push(Problem::new(
+                        &base.name,
+                        format!("must be {expected}"),
+                        value,
+                    ));
                 }
-                _ => problems.push(Problem::new(base, "must be text", value)),
             }
             continue;
         }

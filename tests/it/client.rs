@@ -434,14 +434,7 @@ async fn update_with_keeps_every_value_but_the_change() {
     // this version does not know all go back as they came.
     let mut expected = crate::records::fetched();
     let object = expected.as_object_mut().expect("an object");
-    for kept in [
-        "UniqueId",
-        "CreatedOn",
-        "UpdatedOn",
-        "UpdatedBy",
-        "IsNew",
-        "ToStringText",
-    ] {
+    for kept in crate::preserve::SERVER_KEPT {
         object.remove(kept);
     }
     object.insert("DisplayName".into(), "Reception".into());

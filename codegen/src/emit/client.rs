@@ -231,23 +231,19 @@ fn delete_one(entity: &Entity) -> TokenStream {
 /// caller's change.
 fn update_with(entity: &Entity) -> TokenStream {
     let request = format_ident!("{}", entity.request_type(Write::Update));
+    let example = entity
+        .fields_for(Write::Update)
+        .find(|field| field.wire_name != "Id")
+        .map(|field| format!(", e.g. `|update| update.{}(..)`", field.rust_name))
+        .unwrap_or_default();
     let method_doc = doc(&format!(
         "Changes one {name} record: gets it, turns it into a [`{request}`] \
          ([`{request}::from_record`]), hands that to `change`, and sends the update `change` \
-         answers, e.g. `|update| update.{setter}(..)`: every property but `Id` has a \
-         setter.\n\n\
-         The body of the `PUT` equals the record as fetched, except for the properties `change` \
-         changed and those the server keeps itself or no update takes (`UniqueId`, \
-         `CreatedOn`, `UpdatedOn`, `UpdatedBy`, `IsNew`, `ToStringText`, read-only and \
-         create-only properties), which are left out. `Id`, `SystemId`, `CustomFields`, \
-         `LocalizationDetails`, properties this version does not know and properties spelled \
-         in another letter case go back unchanged, so nothing the caller did not change is \
-         cleared.",
+         answers{example}: every property but `Id` has a setter.\n\n\
+         The body of the `PUT` equals the record as fetched but for what `change` changed and \
+         what no update sends, as [`{request}::from_record`] lists: nothing the caller did not \
+         change is cleared.",
         name = entity.name,
-        setter = entity
-            .fields_for(Write::Update)
-            .find(|field| field.wire_name != "Id")
-            .map_or("name", |field| field.rust_name.as_str()),
     ));
     quote! {
         #method_doc
@@ -292,7 +288,7 @@ fn method(entity: &Entity, write: Write) -> TokenStream {
     let encode = match write {
         Write::Create => quote!(#endpoint.encode(request)),
         Write::Update => {
-            let fetched = format_ident!("{}", crate::naming::FETCHED_FIELD);
+            let fetched = crate::naming::fetched_field();
             quote!(request.#fetched.encode(&#endpoint, request))
         }
     };

@@ -176,21 +176,20 @@ pub(super) fn from_record(entity: &Entity) -> TokenStream {
          (crate::Full::json)), except for the properties the caller changed on the request \
          (written under the server's spelling; one set to `None` is sent as `null`) and those \
          the server keeps itself or no update takes ({not_updated}), which are left out. \
-         Everything else goes back as it came: `Id`, `SystemId`, `CustomFields`, \
-         `LocalizationDetails`, properties this version does not know, and properties the \
-         server spells in another letter case than the schema. So a gap in the schema cannot \
-         make the update clear a value on the server.\n\n\
+         Everything else goes back as it came: `Id`, {carried}, properties this version does \
+         not know, and properties the server spells in another letter case than the schema. So \
+         a gap in the schema cannot make the update clear a value on the server.\n\n\
          It takes a full record, fetched on its own: a partial one (from a search or a \
          get-many) lacks collection properties, which the update would clear.\n\n\
          Fails with every required property the record lacks, as `{{PropertyName, Message}}`.",
-        not_updated = entity
-            .not_updated()
-            .iter()
-            .map(|name| format!("`{name}`"))
-            .collect::<Vec<_>>()
-            .join(", "),
+        not_updated = code_list(entity.not_updated()),
+        carried = code_list(
+            crate::ir::writable_base_fields()
+                .map(|base| base.wire_name)
+                .collect(),
+        ),
     ));
-    let fetched = format_ident!("{}", crate::naming::FETCHED_FIELD);
+    let fetched = crate::naming::fetched_field();
     quote! {
         impl #request {
             #method_doc
@@ -205,4 +204,13 @@ pub(super) fn from_record(entity: &Entity) -> TokenStream {
             }
         }
     }
+}
+
+/// Names as code spans, comma-separated: `` `UniqueId`, `CreatedOn` ``.
+fn code_list(names: Vec<&str>) -> String {
+    names
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -80,7 +80,7 @@ pub(super) fn request(entity: &Entity, write: Write) -> TokenStream {
     let (fetched_field, fetched_initialiser) = match write {
         Write::Create => (TokenStream::new(), TokenStream::new()),
         Write::Update => {
-            let fetched = format_ident!("{}", crate::naming::FETCHED_FIELD);
+            let fetched = crate::naming::fetched_field();
             (
                 quote! {
                     // The record `from_record` made the request from, so that the body is that

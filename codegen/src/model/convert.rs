@@ -4,6 +4,7 @@ use std::path::Path;
 
 use super::{
     EntityModel, FieldModel, FilterModel, Model, Operation, Presence, Rule, Scalar, ValueType,
+    WritableBaseField,
 };
 use crate::Diagnostics;
 use crate::ir::{self, FieldType};
@@ -21,10 +22,17 @@ pub fn model(input: &Path) -> Result<Model, Diagnostics> {
             .iter()
             .map(|base| base.wire_name.to_owned())
             .collect(),
-        writable_base_fields: ir::BASE_FIELDS
-            .iter()
-            .filter(|base| !base.kept_by_server && base.wire_name != "Id")
-            .map(|base| base.wire_name.to_owned())
+        writable_base_fields: ir::writable_base_fields()
+            .map(|base| WritableBaseField {
+                name: base.wire_name.to_owned(),
+                ty: match base.ty {
+                    ir::BaseType::Id => Some(Scalar::Int64),
+                    ir::BaseType::Bool => Some(Scalar::Bool),
+                    ir::BaseType::String => Some(Scalar::String),
+                    ir::BaseType::DateTime => Some(Scalar::DateTime),
+                    ir::BaseType::Json => None,
+                },
+            })
             .collect(),
         entities: ir.entities.iter().map(entity).collect(),
     })

@@ -91,7 +91,7 @@ impl<T> Full<T> {
     /// The value of the property `name` as the server sent it, whatever its letter case:
     /// the way to read a property this version's record type does not have.
     pub fn property(&self, name: &str) -> Option<&Value> {
-        wire::find(&self.json, name).map(|key| &self.json[key])
+        wire::find(&self.json, name).and_then(|key| self.json.get(key))
     }
 }
 
