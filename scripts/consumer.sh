@@ -2,8 +2,9 @@
 # Proves the publishable crates from their packages alone: packages them (each one built from its
 # own package), unpacks the .crate files, builds a project outside the workspace that depends on
 # `nexudus` with one API area, installs `nexudus-server` from its package, and runs the project's
-# program against it (log in, create, search, update, delete an EmailAccount). Exits non-zero on
-# any failure. Nothing is uploaded. Arguments go to `cargo package` (`--allow-dirty` to try
+# program against it (log in, create, search, update, delete an EmailAccount); then installs the
+# `nexudus-codegen` command from its package and runs its README's commands on the schemas of the
+# `nexudus-schema` package. Exits non-zero on any failure. Nothing is uploaded. Arguments go to `cargo package` (`--allow-dirty` to try
 # uncommitted changes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,14 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== cargo package: every publishable crate, each built from its own package"
+# The packages are verified against each other through a temporary registry, and cargo neither
+# unpacks again nor rebuilds a registry crate whose name and version it has seen before: forget
+# earlier unpacked copies and builds of this project's crates, so that a crate changed since is
+# verified as it is now. (Cargo unpacks them again from its cache when needed.)
+for name in nexudus nexudus-codegen nexudus-schema nexudus-server; do
+  rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"$name-$version"
+done
+rm -rf "$target"/debug/.fingerprint/nexudus-*
 cargo package --workspace --exclude nexudus-tests --exclude quickstart --locked "$@"
 mkdir "$work/crates"
 for name in nexudus nexudus-codegen nexudus-schema nexudus-server; do
@@ -83,4 +92,13 @@ done
 echo "== the project's program against it"
 NEXUDUS_BASE_URL="http://127.0.0.1:$port" NEXUDUS_USERNAME="admin@example.com" \
   NEXUDUS_PASSWORD="$password" "$target/debug/nexudus-consumer"
+
+echo "== the nexudus-codegen command installed from its package, on the packaged schemas"
+cargo install --path "$work/crates/nexudus-codegen-$version" "${patches[@]}" --debug \
+  --root "$work/bin" --target-dir "$target" --quiet
+schemas="$work/crates/nexudus-schema-$version"
+"$work/bin/bin/nexudus-codegen" check "$schemas"
+"$work/bin/bin/nexudus-codegen" check --guesses "$schemas" | tail -1
+"$work/bin/bin/nexudus-codegen" generate "$schemas" --out "$work/generated"
+[ -s "$work/generated/crm/email_account.rs" ] || { echo "generate wrote no EmailAccount module"; exit 1; }
 echo "the packaged crates work"

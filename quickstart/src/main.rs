@@ -18,6 +18,7 @@
 //! `NEXUDUS_TOTP` gives a two-factor code. It creates one EmailAccount and deletes it again.
 
 use std::env;
+use std::num::NonZeroU32;
 use std::process::ExitCode;
 
 use nexudus::TryStreamExt as _;
@@ -139,7 +140,7 @@ async fn run(settings: &Settings) -> Result<(), Failure> {
         .business_id(settings.business_id)
         .display_name("Reception");
     let page = PageRequest::new()
-        .size(10)
+        .size(NonZeroU32::new(10).expect("10 is not 0"))
         .order_by(EmailAccountSort::CreatedOn, SortDirection::Descending);
     let found = accounts.search(&filter, &page).await?;
     println!(

@@ -7,13 +7,20 @@ mod diagnostics;
 mod extra_entity;
 mod import;
 mod preserve;
+mod readme;
 mod records;
 mod search;
 mod seeds;
 mod server;
 mod server_entities;
 
+use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
+
+/// A page number or size for a test's `PageRequest`.
+fn nonzero(value: u32) -> NonZeroU32 {
+    NonZeroU32::new(value).expect("a page number or size is not 0")
+}
 
 /// The workspace root, where `schema/` lives.
 fn workspace() -> PathBuf {

@@ -270,7 +270,7 @@ async fn filters_and_paging_go_through_more_than_a_thousand_records() {
     let all: Vec<_> = accounts
         .search_all(
             &EmailAccountFilter::new(),
-            PageRequest::new().size(100).order_by(
+            PageRequest::new().size(crate::nonzero(100)).order_by(
                 EmailAccountSort::IncomingServerPort,
                 SortDirection::Descending,
             ),
@@ -295,7 +295,9 @@ async fn filters_and_paging_go_through_more_than_a_thousand_records() {
                 .from_incoming_server_port(1_000)
                 .to_incoming_server_port(1_009)
                 .business_id(1_001),
-            &PageRequest::new().size(3).page(2),
+            &PageRequest::new()
+                .size(crate::nonzero(3))
+                .page(crate::nonzero(2)),
         )
         .await
         .expect("a page");

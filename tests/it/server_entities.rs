@@ -177,7 +177,7 @@ async fn spaces_bookings_page_through_more_than_a_thousand_by_time() {
         .search_all(
             &BookingFilter::new(),
             PageRequest::new()
-                .size(250)
+                .size(crate::nonzero(250))
                 .order_by(BookingSort::FromTime, SortDirection::Descending),
         )
         .try_collect()
@@ -199,8 +199,8 @@ async fn spaces_bookings_page_through_more_than_a_thousand_by_time() {
         .search(
             &day_two,
             &PageRequest::new()
-                .size(5)
-                .page(2)
+                .size(crate::nonzero(5))
+                .page(crate::nonzero(2))
                 .order_by(BookingSort::FromTime, SortDirection::Ascending),
         )
         .await
@@ -236,7 +236,10 @@ async fn spaces_bookings_page_through_more_than_a_thousand_by_time() {
 
     get_many_then_delete!(client.bookings(), moved, created[11]);
     let left = bookings
-        .search(&BookingFilter::new(), &PageRequest::new().size(1))
+        .search(
+            &BookingFilter::new(),
+            &PageRequest::new().size(crate::nonzero(1)),
+        )
         .await
         .expect("searched");
     assert_eq!(left.total_items, 1_099);

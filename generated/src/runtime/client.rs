@@ -153,8 +153,7 @@ impl Client {
     /// `&orderBy=..&dir=..` when `page` is sorted, with `dir` written in the client's
     /// [`DirectionEncoding`].
     ///
-    /// `query` holds the filters' pairs (a [`Query`](super::Query)), sent first and in order. A page or
-    /// size of 0 is refused with a client-side [`Error::Validation`] and nothing is sent.
+    /// `query` holds the filters' pairs (a [`Query`](super::Query)), sent first and in order.
     #[allow(dead_code, reason = "called by generated entity code")]
     pub(crate) async fn search<T: Record, S: SortKey>(
         &self,
@@ -162,7 +161,6 @@ impl Client {
         mut query: Vec<(String, String)>,
         page: &PageRequest<S>,
     ) -> Result<Page<T>, Error> {
-        page.check(endpoint)?;
         query.extend(page.query_pairs(self.shared.direction_encoding));
         let answer = self.read_answer(endpoint, None, &query).await?;
         let page: Page<Lenient<T>> = endpoint.decode(answer.status, &answer.body)?;

@@ -1,16 +1,14 @@
 //! Search requests: `PageRequest` (page, size, sort), the wire encoding of the sort direction,
 //! and the query-string helpers that generated filter types fill.
 
+use std::num::NonZeroU32;
+
 use chrono::{DateTime, Utc};
 
-use super::endpoint::Endpoint;
-use super::error::Error;
-use super::validation::Violations;
-
 /// The page Nexudus answers when none is asked for; pages count from 1.
-const DEFAULT_PAGE: u32 = 1;
+const DEFAULT_PAGE: NonZeroU32 = NonZeroU32::MIN;
 /// The page size Nexudus uses when none is asked for.
-const DEFAULT_SIZE: u32 = 25;
+const DEFAULT_SIZE: NonZeroU32 = NonZeroU32::new(25).expect("25 is not 0");
 
 /// The order in which search results are sorted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -86,9 +84,12 @@ pub trait SortKey: Copy {
 
 /// Which page of search results to fetch, how large pages are, and how they are sorted.
 ///
-/// The defaults are the API's: page 1, 25 records a page, the server's own order.
+/// The defaults are the API's: page 1, 25 records a page, the server's own order. Page numbers
+/// and sizes are [`NonZeroU32`]: a page 0 or a page of 0 records cannot be asked for.
 ///
 /// ```
+/// use std::num::NonZeroU32;
+///
 /// use nexudus::{PageRequest, SortDirection, SortKey};
 ///
 /// #[derive(Clone, Copy, Debug, PartialEq)]
@@ -102,18 +103,19 @@ pub trait SortKey: Copy {
 ///     }
 /// }
 ///
+/// let size = NonZeroU32::new(50).expect("not 0");
 /// let request = PageRequest::new()
-///     .page(2)
-///     .size(50)
+///     .page(NonZeroU32::MIN.saturating_add(1))
+///     .size(size)
 ///     .order_by(Sort::DisplayName, SortDirection::Descending);
-/// assert_eq!(request.page_number(), 2);
-/// assert_eq!(request.page_size(), 50);
+/// assert_eq!(request.page_number().get(), 2);
+/// assert_eq!(request.page_size(), size);
 /// assert_eq!(request.order(), Some((Sort::DisplayName, SortDirection::Descending)));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PageRequest<S> {
-    page: u32,
-    size: u32,
+    page: NonZeroU32,
+    size: NonZeroU32,
     order: Option<(S, SortDirection)>,
 }
 
@@ -127,18 +129,16 @@ impl<S> PageRequest<S> {
         }
     }
 
-    /// The page to fetch, counting from 1. `0` is refused with [`Error::Validation`] when the
-    /// search is made, without sending it.
+    /// The page to fetch, counting from 1.
     #[must_use]
-    pub fn page(mut self, page: u32) -> Self {
+    pub fn page(mut self, page: NonZeroU32) -> Self {
         self.page = page;
         self
     }
 
-    /// How many records a page holds, at least 1. `0` is refused with [`Error::Validation`]
-    /// when the search is made, without sending it.
+    /// How many records a page holds.
     #[must_use]
-    pub fn size(mut self, size: u32) -> Self {
+    pub fn size(mut self, size: NonZeroU32) -> Self {
         self.size = size;
         self
     }
@@ -151,12 +151,12 @@ impl<S> PageRequest<S> {
     }
 
     /// The page to fetch, counting from 1.
-    pub fn page_number(&self) -> u32 {
+    pub fn page_number(&self) -> NonZeroU32 {
         self.page
     }
 
     /// How many records a page holds.
-    pub fn page_size(&self) -> u32 {
+    pub fn page_size(&self) -> NonZeroU32 {
         self.size
     }
 
@@ -177,16 +177,6 @@ impl<S> PageRequest<S> {
             page: self.page.checked_add(1)?,
             ..*self
         })
-    }
-
-    /// Refuses a page or size of 0 before anything is sent, with both problems at once.
-    pub(crate) fn check(&self, endpoint: &Endpoint) -> Result<(), Error> {
-        let mut violations = Violations::new(&[]);
-        violations.range("page", i64::from(self.page), Some(1), None);
-        violations.range("size", i64::from(self.size), Some(1), None);
-        violations
-            .finish()
-            .map_err(|errors| endpoint.rejected(errors))
     }
 
     /// `page`, `size`, and when sorted `orderBy` and `dir`, in that order.
@@ -306,7 +296,6 @@ mod tests {
     use rust_decimal::Decimal;
 
     use super::*;
-    use crate::runtime::{Operation, ValidationOrigin};
 
     #[derive(Clone, Copy, Debug, PartialEq)]
     enum Sort {
@@ -363,12 +352,9 @@ mod tests {
         }
     }
 
-    const SEARCH: Endpoint = Endpoint {
-        entity: "EmailAccount",
-        operation: Operation::Search,
-        path: "/api/crm/emailaccounts",
-        secret_properties: &[],
-    };
+    fn n(value: u32) -> NonZeroU32 {
+        NonZeroU32::new(value).expect("not 0")
+    }
 
     fn strings(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
         pairs
@@ -382,7 +368,7 @@ mod tests {
         let request = PageRequest::<Sort>::new();
         assert_eq!(
             (request.page_number(), request.page_size(), request.order()),
-            (1, 25, None)
+            (n(1), n(25), None)
         );
         assert_eq!(PageRequest::<Sort>::default(), request);
         let bare = PageRequest::<Bare>::default();
@@ -396,12 +382,12 @@ mod tests {
     #[test]
     fn builders_set_and_the_last_order_wins() {
         let request = PageRequest::new()
-            .page(3)
-            .size(100)
+            .page(n(3))
+            .size(n(100))
             .order_by(Sort::CreatedOn, SortDirection::Ascending)
             .order_by(Sort::DisplayName, SortDirection::Descending);
-        assert_eq!(request.page_number(), 3);
-        assert_eq!(request.page_size(), 100);
+        assert_eq!(request.page_number(), n(3));
+        assert_eq!(request.page_size(), n(100));
         assert_eq!(
             request.order(),
             Some((Sort::DisplayName, SortDirection::Descending))
@@ -416,8 +402,8 @@ mod tests {
             ]
         );
         let next = request.next_page().expect("page 4 exists");
-        assert_eq!(next, request.page(4));
-        assert_eq!(request.page(u32::MAX).next_page(), None);
+        assert_eq!(next, request.page(n(4)));
+        assert_eq!(request.page(NonZeroU32::MAX).next_page(), None);
     }
 
     #[test]
@@ -431,39 +417,6 @@ mod tests {
             assert_eq!(encoding.encode(SortDirection::Ascending), ascending);
             assert_eq!(encoding.encode(SortDirection::Descending), descending);
         }
-    }
-
-    #[test]
-    fn page_and_size_of_zero_are_client_validation_errors() {
-        assert!(PageRequest::<Sort>::new().check(&SEARCH).is_ok());
-        let error = PageRequest::<Sort>::new()
-            .page(0)
-            .size(0)
-            .check(&SEARCH)
-            .expect_err("both are 0");
-        let Error::Validation {
-            origin,
-            operation,
-            errors,
-            ..
-        } = &error
-        else {
-            panic!("expected Validation, got {error:?}");
-        };
-        assert_eq!(*origin, ValidationOrigin::Client);
-        assert_eq!(*operation, Operation::Search);
-        assert_eq!(
-            errors.to_string(),
-            "page: must be at least 1; size: must be at least 1"
-        );
-        assert_eq!(errors.as_slice()[0].attempted_value, serde_json::json!(0));
-        let error = PageRequest::<Sort>::new()
-            .size(0)
-            .check(&SEARCH)
-            .expect_err("size 0");
-        let errors = error.validation_errors().expect("validation");
-        assert_eq!(errors.len(), 1);
-        assert_eq!(errors.as_slice()[0].property_name, "size");
     }
 
     #[test]
