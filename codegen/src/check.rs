@@ -96,8 +96,8 @@ impl Checker<'_> {
         if let (Some(name), true) = (&raw.entity, fields.len() == raw.fields.len()) {
             self.entity_rules(name, &operations, &fields);
         }
-        if let (Some(name), Some((_, _, accessor))) = (&name, &route) {
-            self.type_names_unique(name, accessor, &raw.enums, &enums);
+        if let (Some(name), Some((_, _, accessor)), Some(path)) = (&name, &route, &raw.path) {
+            self.type_names_unique(name, accessor, path, &raw.enums, &enums);
         }
         if self.diagnostics.len() > before {
             return None;
@@ -129,6 +129,14 @@ impl Checker<'_> {
         let valid = naming::is_identifier(name)
             && name.starts_with(|c: char| c.is_ascii_uppercase())
             && !name.contains('_');
+        if valid && naming::NOT_TYPE_NAMES.contains(&name.as_str()) {
+            self.error(
+                name,
+                format!("`{}` cannot name a Rust type", name.as_str()),
+                "an entity's record type is named after it; check the entity name",
+            );
+            return None;
+        }
         if !valid {
             self.error(
                 name,
@@ -206,7 +214,22 @@ impl Checker<'_> {
         };
         let mut accessor_words = leading.to_vec();
         accessor_words.push(plural_last.to_owned());
-        Some((path.to_string(), *area, accessor_words.join("_")))
+        let accessor = accessor_words.join("_");
+        if naming::CLIENT_METHODS.contains(&accessor.as_str()) {
+            self.error(
+                path,
+                format!(
+                    "the client method `{accessor}` of path `{}` is a method `Client` already has",
+                    path.as_str()
+                ),
+                format!(
+                    "Nexudus names collections in the plural, e.g. `{}s`; check the path",
+                    entity.to_lowercase()
+                ),
+            );
+            return None;
+        }
+        Some((path.to_string(), *area, accessor))
     }
 
     fn operations(&mut self, raw: &RawEntity) -> BTreeSet<Operation> {
@@ -464,11 +487,14 @@ impl Checker<'_> {
             }
             None => naming::field_name(&raw.name),
         };
-        if matches!(rust_name.as_str(), "new" | "validate") {
+        if naming::REQUEST_METHODS.contains(&rust_name.as_str()) {
             self.error(
                 raw.rust_name.as_ref().unwrap_or(&raw.name),
                 format!("the Rust name `{rust_name}` clashes with a method of the request types"),
-                "give the field a `rust_name:`",
+                format!(
+                    "give the field a `rust_name:`; the request and filter types already have {}",
+                    backticked(naming::REQUEST_METHODS)
+                ),
             );
         }
         let ty = self.field_type(&raw.ty, enums);
@@ -780,10 +806,18 @@ impl Checker<'_> {
     }
 
     /// Enum names must not collide with each other or with the generated type names.
-    fn type_names_unique(&mut self, entity: &str, accessor: &str, raw: &[RawEnum], enums: &[Enum]) {
+    fn type_names_unique(
+        &mut self,
+        entity: &str,
+        accessor: &str,
+        path: &Spanned<String>,
+        raw: &[RawEnum],
+        enums: &[Enum],
+    ) {
+        let handle = heck::ToUpperCamelCase::to_upper_camel_case(accessor);
         let generated = [
             entity.to_owned(),
-            heck::ToUpperCamelCase::to_upper_camel_case(accessor),
+            handle.clone(),
             format!("{entity}Create"),
             format!("{entity}CreateRequired"),
             format!("{entity}Update"),
@@ -791,6 +825,19 @@ impl Checker<'_> {
             format!("{entity}Filter"),
             format!("{entity}Sort"),
         ];
+        if generated.iter().filter(|name| **name == handle).count() > 1 {
+            self.error(
+                path,
+                format!(
+                    "the client handle `{handle}` of path `{}` has the name of one of the entity's types",
+                    path.as_str()
+                ),
+                format!(
+                    "Nexudus names collections in the plural, e.g. `{}s`; check the path",
+                    entity.to_lowercase()
+                ),
+            );
+        }
         let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
         for known in enums {
             let Some(raw_enum) = raw

@@ -16,6 +16,42 @@ const KEYWORDS: &[&str] = &[
 #[cfg(feature = "generate")]
 const NOT_RAW: &[&str] = &["crate", "self", "super", "Self"];
 
+/// Methods the generated request and filter types define beside a setter per field (`new`,
+/// `validate`, `from_record`): a field whose setter would take one of these names needs a
+/// `rust_name`. Trait methods are not here: generated code calls them by their trait's path
+/// (`<Self as ::std::default::Default>::default()`), so a setter named `default` cannot shadow
+/// them.
+pub(crate) const REQUEST_METHODS: &[&str] = &["new", "validate", "from_record"];
+
+/// The methods of `nexudus::Client` (public and crate-private), beside which every entity gets
+/// an accessor (`email_accounts`): an entity whose accessor would take one of these names needs
+/// another path. A test reads the runtime to keep this list whole.
+pub(crate) const CLIENT_METHODS: &[&str] = &[
+    "attempt",
+    "attempts",
+    "authorize",
+    "base_url",
+    "builder",
+    "commands",
+    "delete",
+    "execute",
+    "get",
+    "get_many",
+    "new",
+    "read",
+    "read_answer",
+    "run_command",
+    "search",
+    "search_all",
+    "send_once",
+    "url",
+    "write",
+    "write_checked",
+];
+
+/// Names Rust reserves for types: an entity cannot be called `Self`.
+pub(crate) const NOT_TYPE_NAMES: &[&str] = &["Self"];
+
 /// The snake_case Rust name of a field: `IncomingServerSSL` -> `incoming_server_ssl`.
 pub(crate) fn field_name(wire: &str) -> String {
     let snake = wire.to_snake_case();
@@ -67,6 +103,14 @@ pub(crate) fn ident(name: &str) -> proc_macro2::Ident {
     }
 }
 
+/// How a rustdoc link names `ident`: keywords as written, since links do not take raw
+/// identifiers (`Self::type`, not `Self::r#type`).
+#[cfg(feature = "generate")]
+pub(crate) fn link_name(ident: &proc_macro2::Ident) -> String {
+    let text = ident.to_string();
+    text.strip_prefix("r#").map(str::to_owned).unwrap_or(text)
+}
+
 /// Whether `name` can be used as written for an identifier (ASCII letters, digits, `_`).
 pub(crate) fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
@@ -107,6 +151,8 @@ mod tests {
         assert_eq!(ident("type").to_string(), "r#type");
         assert_eq!(ident("self").to_string(), "self_");
         assert_eq!(ident("name").to_string(), "name");
+        assert_eq!(link_name(&ident("type")), "type");
+        assert_eq!(link_name(&ident("self")), "self_");
     }
 
     #[test]

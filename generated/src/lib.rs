@@ -1,6 +1,6 @@
 //! A typed async client for the Nexudus Spaces REST API.
 //!
-//! Each entity lives in a module of its API area, e.g. [`crm::email_account`]. Its record type
+//! Each entity lives in a module of its API area, e.g. `crm::email_account`. Its record type
 //! (`EmailAccount`), request types (`EmailAccountCreate`, `EmailAccountUpdate`) and their
 //! validators, search filters (`EmailAccountFilter`, `EmailAccountSort`) and the client methods
 //! (`client.email_accounts().search(..)`, `.get(..)`, `.get_many(..)`, `.create(..)`,

@@ -6,6 +6,7 @@ mod codegen;
 mod diagnostics;
 mod extra_entity;
 mod import;
+mod naming;
 mod preserve;
 mod readme;
 mod records;

@@ -159,15 +159,22 @@ pub(super) fn from_record(entity: &Entity) -> TokenStream {
         .iter()
         .find(|field| field.wire_name == "Id")
         .map(|field| ident(&field.rust_name));
-    let missing = if names.is_empty() {
-        TokenStream::new()
+    // The values are bound in a match arm that reads nothing else, so a field named like the
+    // `record` parameter cannot shadow it where it is read.
+    let new_request = if names.is_empty() {
+        quote!(Self::new(#required { #id: record.id }))
     } else {
         quote! {
-            let ( #( ::std::option::Option::Some(#names), )* ) = ( #( #values, )* ) else {
-                let mut violations = crate::runtime::Violations::new(SECRET_PROPERTIES);
-                #( violations.present(#wires, record.#names.is_some()); )*
-                return ::std::result::Result::Err(violations.into_errors());
-            };
+            match ( record.id, #( #values, )* ) {
+                ( #id, #( ::std::option::Option::Some(#names), )* ) => {
+                    Self::new(#required { #id, #(#names),* })
+                }
+                _ => {
+                    let mut violations = crate::runtime::Violations::new(SECRET_PROPERTIES);
+                    #( violations.present(#wires, record.#names.is_some()); )*
+                    return ::std::result::Result::Err(violations.into_errors());
+                }
+            }
         }
     };
     let method_doc = doc(&format!(
@@ -196,8 +203,7 @@ pub(super) fn from_record(entity: &Entity) -> TokenStream {
             pub fn from_record(
                 record: &crate::Full<#record>,
             ) -> ::std::result::Result<Self, crate::runtime::ValidationErrors> {
-                #missing
-                let mut request = Self::new(#required { #id: record.id, #(#names),* });
+                let mut request = #new_request;
                 #(#extras)*
                 request.#fetched = crate::runtime::Fetched::new(record, &request);
                 ::std::result::Result::Ok(request)

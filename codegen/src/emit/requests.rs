@@ -224,8 +224,9 @@ fn setter(entity: &Entity, field: &Field, write: Write) -> TokenStream {
     let name = ident(&field.rust_name);
     let summary = field.description.lines().next().unwrap_or_default();
     let setter_doc = doc(&format!(
-        "Sets [`{}`](Self::{name}): {summary}",
-        field.rust_name
+        "Sets [`{}`](Self::{}): {summary}",
+        field.rust_name,
+        crate::naming::link_name(&name)
     ));
     let value = value_type(entity, field.ty, field.secret);
     let (parameter, converted) = setter_parameter(value, field.ty);

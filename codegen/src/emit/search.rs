@@ -41,7 +41,7 @@ pub(super) fn filter(entity: &Entity) -> TokenStream {
         impl #name {
             /// No filter: a search with it matches every record.
             pub fn new() -> Self {
-                Self::default()
+                <Self as ::std::default::Default>::default()
             }
 
             #(#setters)*

@@ -1,0 +1,205 @@
+//! The naming obstacle course: schemas whose entities, enums, members and fields are named like
+//! Rust keywords, std, prelude and serde items, the runtime's types and the methods the generated
+//! types and the client define. Every name either compiles into a lint-clean, documented SDK or
+//! gets a diagnostic that says how to fix it (`tests/fixtures/invalid/reserved_names.yaml`,
+//! `self_entity.yaml`, `singular_path.yaml`, snapshot-tested with the other invalid schemas).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use nexudus_codegen::generate;
+
+use crate::workspace;
+
+fn course() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/naming")
+}
+
+/// A program that calls what the tricky names became, so the names are usable, not only
+/// compiled: setters named after trait methods and keywords, keyword accessors, enums named
+/// after std types.
+const PROGRAM: &str = r#"
+use nexudus::sys::default::{
+    DefaultCreate, DefaultCreateRequired, DefaultFilter, DefaultKind, DefaultSort, DefaultUpdate,
+    Option as OptionEnum,
+};
+
+fn main() {
+    let filter = DefaultFilter::new()
+        .default("a default")
+        .clone(true)
+        .r#type("a type")
+        .from_from("1.5".parse().expect("a decimal"))
+        .some("2".parse().expect("a decimal"))
+        .none(DefaultKind::None)
+        .option_field(OptionEnum::One)
+        .from_into(nexudus::chrono::Utc::now());
+    let page = nexudus::PageRequest::new().order_by(DefaultSort::Default, nexudus::SortDirection::Ascending);
+    let client = nexudus::Client::new("a token").expect("a client");
+    drop(client.defaults().search(&filter, &page));
+    drop(client.r#as().get(1));
+    drop(client.results().get(1));
+    drop(client.options().get(1));
+    let _ = (DefaultCreate::new, DefaultUpdate::from_record);
+    let _: Option<DefaultCreateRequired> = None;
+}
+"#;
+
+#[test]
+fn the_course_checks_clean() {
+    let output = generate(&course()).unwrap_or_else(|problems| panic!("{problems}"));
+    assert!(
+        output.files.len() > 60,
+        "every entity of the course and the module tree: {}",
+        output.files.len()
+    );
+}
+
+#[test]
+fn the_generated_sdk_compiles_lint_clean_and_documented() {
+    let root = tempfile::tempdir().expect("a temporary folder");
+    let app = root.path().join("app");
+    std::fs::create_dir_all(app.join("src")).expect("create the program folder");
+    let manifest = format!(
+        r#"[package]
+name = "naming-course"
+version = "0.0.0"
+edition = "2024"
+publish = false
+
+[workspace]
+
+[dependencies]
+nexudus = {{ path = {:?} }}
+"#,
+        workspace().join("generated")
+    );
+    std::fs::write(app.join("Cargo.toml"), manifest).expect("write the manifest");
+    std::fs::write(app.join("src/main.rs"), PROGRAM).expect("write the program");
+    std::fs::copy(workspace().join("Cargo.lock"), app.join("Cargo.lock")).expect("copy Cargo.lock");
+
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let run = |args: &[&str], rustdocflags: Option<&str>| {
+        let mut command = Command::new(&cargo);
+        command
+            .args(args)
+            .current_dir(&app)
+            .env("NEXUDUS_SCHEMA_DIR", course())
+            // Shared with the extra-entity test: the dependencies' build scripts run once.
+            .env("CARGO_TARGET_DIR", workspace().join("target/extra-entity"))
+            .env_remove("RUSTFLAGS");
+        if let Some(flags) = rustdocflags {
+            command.env("RUSTDOCFLAGS", flags);
+        }
+        let output = command.output().expect("cargo runs");
+        assert!(
+            output.status.success(),
+            "`cargo {}` failed:\n{}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    // Generated code is held to the workspace's bar: no warning, no lint, no broken doc link.
+    run(
+        &[
+            "clippy",
+            "--quiet",
+            "--offline",
+            "-p",
+            "nexudus",
+            "-p",
+            "naming-course",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        None,
+    );
+    run(
+        &["doc", "--quiet", "--offline", "-p", "nexudus", "--no-deps"],
+        Some("-D warnings"),
+    );
+}
+
+/// The names of the methods of `nexudus::Client`, read from the runtime's `impl Client` blocks.
+fn client_methods() -> Vec<String> {
+    let runtime = workspace().join("generated/src/runtime");
+    let mut methods = Vec::new();
+    for entry in std::fs::read_dir(&runtime).expect("read the runtime") {
+        let source = std::fs::read_to_string(entry.expect("an entry").path()).expect("a file");
+        let mut inside = false;
+        for line in source.lines() {
+            if line.starts_with("impl Client {") {
+                inside = true;
+            } else if inside && line == "}" {
+                inside = false;
+            } else if inside {
+                let signature = line.trim_start();
+                let Some(rest) = [
+                    "pub fn ",
+                    "pub(crate) fn ",
+                    "pub async fn ",
+                    "pub(crate) async fn ",
+                    "fn ",
+                    "async fn ",
+                ]
+                .iter()
+                .find_map(|prefix| signature.strip_prefix(prefix)) else {
+                    continue;
+                };
+                if line.starts_with("    ") && !line.starts_with("     ") {
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    methods.push(name);
+                }
+            }
+        }
+    }
+    methods.sort();
+    methods.dedup();
+    methods
+}
+
+#[test]
+fn an_entity_whose_client_method_the_client_already_has_gets_a_diagnostic() {
+    let methods = client_methods();
+    assert!(
+        ["new", "builder", "base_url", "search"]
+            .iter()
+            .all(|known| methods.iter().any(|method| method == known)),
+        "the runtime was read: {methods:?}"
+    );
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    for method in &methods {
+        let entity: String = method
+            .split('_')
+            .map(|word| {
+                let mut chars = word.chars();
+                chars.next().map_or_else(String::new, |first| {
+                    first.to_ascii_uppercase().to_string() + chars.as_str()
+                })
+            })
+            .collect();
+        let schema = format!(
+            "entity: {entity}\npath: /api/sys/{}\ndescription: Named like `Client::{method}`.\n\
+             operations: [get]\nfields:\n  - name: Id\n    type: int64\n    description: The Id.\n\
+             \x20   create: absent\n    update: absent\n",
+            method.replace('_', "")
+        );
+        std::fs::write(folder.path().join(format!("{entity}.yaml")), schema).expect("write");
+    }
+    let problems = generate(folder.path()).expect_err("every accessor clashes");
+    let rendered = problems.to_string();
+    for method in &methods {
+        assert!(
+            rendered.contains(&format!(
+                "the client method `{method}` of path `/api/sys/{}` is a method `Client` already has",
+                method.replace('_', "")
+            )),
+            "no diagnostic for `{method}`:\n{rendered}"
+        );
+    }
+    assert_eq!(problems.len(), methods.len(), "{rendered}");
+}
