@@ -87,6 +87,7 @@ impl Diagnostics {
         help: impl Into<String>,
     ) -> &mut Self {
         let help = help.into();
+        let location = self.within_file(location);
         self.problems.push(Problem {
             location,
             message: message.into(),
@@ -98,6 +99,7 @@ impl Diagnostics {
 
     /// Adds a secondary location to the problem recorded last, e.g. the first of two duplicates.
     pub(crate) fn also(&mut self, location: Location, note: impl Into<String>) {
+        let location = self.within_file(location);
         if let Some(problem) = self.problems.last_mut() {
             problem.related.push((location, note.into()));
         }
@@ -133,6 +135,28 @@ impl Diagnostics {
         // Stable sort: problems at the same place keep the order the checker found them in.
         problems.sort_by_key(|problem| problem.location);
         problems
+    }
+
+    /// `location`, moved onto the file's text when it points past it: a YAML parser's marker
+    /// at the end of input can name the line after the last one. A problem then points at the
+    /// end of the last line, where the input stopped.
+    fn within_file(&self, location: Location) -> Location {
+        let Some((_, text)) = self.files.get(location.file) else {
+            return location;
+        };
+        let lines: Vec<&str> = text.split('\n').collect();
+        let line = location.line.clamp(1, lines.len());
+        let width = lines[line - 1].chars().count();
+        let column = if line < location.line {
+            width + 1
+        } else {
+            location.column.clamp(1, width + 1)
+        };
+        Location {
+            file: location.file,
+            line,
+            column,
+        }
     }
 
     fn byte_range(&self, location: Location) -> std::ops::Range<usize> {
@@ -263,5 +287,23 @@ mod tests {
         assert!(rendered.contains("^^^"), "{rendered}");
         assert!(rendered.contains("help: use int32"), "{rendered}");
         assert!(rendered.ends_with("error: 2 problems in the schemas"));
+    }
+
+    #[test]
+    fn a_location_past_the_text_points_at_where_the_text_ends() {
+        let mut diagnostics = Diagnostics::default();
+        let file = diagnostics.add_file(Path::new("a.yaml"), "x: 1\nab".to_owned());
+        let at = |line, column| Location { file, line, column };
+        diagnostics.error(at(5, 1), "past the last line", "h");
+        diagnostics.error(at(1, 40), "past the end of a line", "h");
+        diagnostics.error(at(2, 3), "at the end of the last line", "h");
+        assert_eq!(
+            diagnostics.summary_lines(),
+            [
+                "a.yaml:1:5: error: past the end of a line",
+                "a.yaml:2:3: error: past the last line",
+                "a.yaml:2:3: error: at the end of the last line",
+            ]
+        );
     }
 }

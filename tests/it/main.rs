@@ -5,6 +5,7 @@ mod client;
 mod codegen;
 mod diagnostics;
 mod extra_entity;
+mod fuzz;
 mod import;
 mod naming;
 mod preserve;
