@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "check")]
 mod convert;
+pub mod rules;
 
 #[cfg(feature = "check")]
 pub use convert::model;

@@ -2,7 +2,9 @@
 //! in the Nexudus shape, with the SDK's wording for the rules both sides check.
 
 use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
-use nexudus_codegen::model::{EntityModel, Model, Operation, Presence, Rule, Scalar, ValueType};
+use nexudus_codegen::model::{
+    EntityModel, Model, Operation, Presence, Rule, Scalar, ValueType, rules,
+};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -77,11 +79,7 @@ pub(crate) fn check_write(
             Some(Value::Null) | None => match (presence, field.default) {
                 (Presence::Required, Some(default)) => Value::from(default),
                 (Presence::Required, None) => {
-                    problems.push(Problem::new(
-                        &field.name,
-                        "is a required field",
-                        Value::Null,
-                    ));
+                    problems.push(Problem::new(&field.name, rules::REQUIRED, Value::Null));
                     continue;
                 }
                 _ => continue,
@@ -100,10 +98,11 @@ pub(crate) fn check_write(
             }
         };
         let before = problems.len();
-        if presence == Presence::Required && stored.as_str().is_some_and(is_blank) {
+        let text = stored.as_str();
+        if let (Presence::Required, Some(message)) = (presence, text.and_then(rules::required)) {
             problems.push(Problem::new(
                 &field.name,
-                "is a required field",
+                message,
                 attempted(field.secret, &stored),
             ));
         }
@@ -189,10 +188,6 @@ fn attempted(secret: bool, value: &Value) -> Value {
     if secret { Value::Null } else { value.clone() }
 }
 
-fn is_blank(text: &str) -> bool {
-    text.trim().is_empty()
-}
-
 /// `value` in its stored form when it has type `ty`; otherwise what was expected.
 fn typed(ty: &ValueType, value: &Value) -> Result<Value, String> {
     match ty {
@@ -264,31 +259,12 @@ pub(crate) fn stored_date_time(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-/// The message of a broken rule, in the SDK's words.
+/// The message of a broken rule, in the SDK's words (the SDK calls the same functions).
 fn broken(rule: &Rule, value: &Value) -> Option<String> {
     match rule {
-        Rule::NotBlank => value
-            .as_str()
-            .filter(|text| is_blank(text))
-            .map(|_| "must not be blank".to_owned()),
-        Rule::Range { min, max } => {
-            let number = value.as_f64()?;
-            let too_small = min.is_some_and(|min| number < min as f64);
-            let too_large = max.is_some_and(|max| number > max as f64);
-            if !(too_small || too_large) {
-                return None;
-            }
-            match (min, max) {
-                (Some(min), Some(max)) => Some(format!("must be between {min} and {max}")),
-                (Some(min), None) => Some(format!("must be at least {min}")),
-                (None, Some(max)) => Some(format!("must be at most {max}")),
-                (None, None) => None,
-            }
-        }
-        Rule::Email => value
-            .as_str()
-            .filter(|text| !is_blank(text) && !email_address::EmailAddress::is_valid(text))
-            .map(|_| "is not a valid email address".to_owned()),
+        Rule::NotBlank => value.as_str().and_then(rules::not_blank).map(str::to_owned),
+        Rule::Range { min, max } => rules::range(value.as_i64()?, *min, *max),
+        Rule::Email => value.as_str().and_then(rules::email).map(str::to_owned),
     }
 }
 
@@ -314,12 +290,12 @@ pub(crate) fn check_run_command(entity: &EntityModel, body: &[u8]) -> Vec<Proble
     let mut problems = Vec::new();
     match object.get("Key") {
         None | Some(Value::Null) => {
-            problems.push(Problem::new("Key", "is a required field", Value::Null));
+            problems.push(Problem::new("Key", rules::REQUIRED, Value::Null));
         }
-        Some(Value::String(key)) if key.trim().is_empty() => {
+        Some(Value::String(key)) if rules::is_blank(key) => {
             problems.push(Problem::new(
                 "Key",
-                "must not be blank",
+                rules::NOT_BLANK,
                 Value::from(key.as_str()),
             ));
         }

@@ -150,16 +150,19 @@ async fn every_operation_round_trips_through_the_server() {
 
 #[tokio::test]
 async fn the_server_rejects_what_the_client_rejects_with_the_same_errors() {
+    // Every rule kind the catalogue uses: a blank required string, an e-mail (required and
+    // optional), a range with both bounds and one with a minimum only.
     let (server, client) = start(config()).await;
-    let mut request = named("", 70_000);
+    let mut request = named("", 70_000)
+        .error_count(-1)
+        .reply_to_email("desk at example");
     request.email_address = "not an address".into();
-    let mut client_side: Vec<(String, String)> = request
+    let mut client_side: Vec<(String, String, Value)> = request
         .validate()
         .expect_err("invalid")
         .into_iter()
-        .map(|error| (error.property_name, error.message))
+        .map(|error| (error.property_name, error.message, error.attempted_value))
         .collect();
-    client_side.sort();
 
     // The same body, sent raw, as a client without validation would.
     let (status, body) = post_raw(
@@ -170,7 +173,7 @@ async fn the_server_rejects_what_the_client_rejects_with_the_same_errors() {
     .await;
     assert_eq!(status, 400);
     assert_eq!(body["WasSuccessful"], false);
-    let mut server_side: Vec<(String, String)> = body["Errors"]
+    let mut server_side: Vec<(String, String, Value)> = body["Errors"]
         .as_array()
         .expect("Errors")
         .iter()
@@ -181,12 +184,28 @@ async fn the_server_rejects_what_the_client_rejects_with_the_same_errors() {
                     .unwrap_or_default()
                     .to_owned(),
                 error["Message"].as_str().unwrap_or_default().to_owned(),
+                error["AttemptedValue"].clone(),
             )
         })
         .collect();
-    server_side.sort();
+    server_side.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    client_side.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
     assert_eq!(server_side, client_side);
-    assert_eq!(client_side.len(), 3, "{client_side:?}");
+    let messages: Vec<&str> = client_side
+        .iter()
+        .map(|(_, message, _)| message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "is a required field",
+            "is not a valid email address",
+            "must be at least 0",
+            "must be between 1 and 65535",
+            "is not a valid email address"
+        ],
+        "{client_side:?}"
+    );
 
     let nothing = client
         .email_accounts()

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use nexudus_codegen::model::rules;
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// One rule a request broke, as reported by Nexudus or found before sending.
@@ -145,15 +146,15 @@ impl Violations {
     /// Requires a value for a field the API requires: at least one non-whitespace character.
     /// The message is the one Nexudus gives for a missing required field.
     pub(crate) fn required(&mut self, property: &'static str, value: &str) {
-        if value.trim().is_empty() {
-            self.push(property, "is a required field".to_owned(), value.into());
+        if let Some(message) = rules::required(value) {
+            self.push(property, message.to_owned(), value.into());
         }
     }
 
     /// Requires at least one non-whitespace character in a value that was given.
     pub(crate) fn not_blank(&mut self, property: &'static str, value: &str) {
-        if value.trim().is_empty() {
-            self.push(property, "must not be blank".to_owned(), value.into());
+        if let Some(message) = rules::not_blank(value) {
+            self.push(property, message.to_owned(), value.into());
         }
     }
 
@@ -165,18 +166,9 @@ impl Violations {
         min: Option<i64>,
         max: Option<i64>,
     ) {
-        let too_small = min.is_some_and(|min| value < min);
-        let too_large = max.is_some_and(|max| value > max);
-        if !(too_small || too_large) {
-            return;
+        if let Some(message) = rules::range(value, min, max) {
+            self.push(property, message, value.into());
         }
-        let message = match (min, max) {
-            (Some(min), Some(max)) => format!("must be between {min} and {max}"),
-            (Some(min), None) => format!("must be at least {min}"),
-            (None, Some(max)) => format!("must be at most {max}"),
-            (None, None) => return,
-        };
-        self.push(property, message, value.into());
     }
 
     /// Requires a syntactically valid email address.
@@ -184,12 +176,8 @@ impl Violations {
     /// A blank value passes: whether the field may be empty is for [`Violations::not_blank`]
     /// to say, and one mistake should give one error.
     pub(crate) fn email(&mut self, property: &'static str, value: &str) {
-        if !value.trim().is_empty() && !email_address::EmailAddress::is_valid(value) {
-            self.push(
-                property,
-                "is not a valid email address".to_owned(),
-                value.into(),
-            );
+        if let Some(message) = rules::email(value) {
+            self.push(property, message.to_owned(), value.into());
         }
     }
 
