@@ -13,6 +13,7 @@ mod search;
 mod seeds;
 mod server;
 mod server_entities;
+mod server_hostile;
 
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
