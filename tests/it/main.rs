@@ -3,6 +3,7 @@
 
 mod client;
 mod codegen;
+mod crash;
 mod diagnostics;
 mod extra_entity;
 mod import;
