@@ -122,7 +122,7 @@ pub(crate) fn router(state: AppState) -> Router {
         }
     }
     router
-        .route("/api/token", post(token))
+        .route(TOKEN_PATH, post(token))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             read_request,
@@ -134,18 +134,27 @@ pub(crate) fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// The token endpoint, which answers as OAuth does.
+const TOKEN_PATH: &str = "/api/token";
+
 /// Reads a request's whole body before its handler runs: up to `body_limit` bytes (a 400
 /// beyond), and within `read_timeout` (a 408 when the client is slower). Without the deadline, a
 /// client dripping its body a byte at a time would hold its connection for as long as it liked;
 /// a deadline between bytes (`tower_http`'s `RequestBodyTimeout`) would not stop that.
 async fn read_request(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
+    // Refused in the shape of the route's other failures: OAuth's for the token endpoint.
+    let oauth = parts.uri.path() == TOKEN_PATH;
     let too_large = || {
-        Failure::Invalid(vec![Problem::body(format!(
+        let message = format!(
             "the body is larger than {} bytes, or could not be read",
             state.body_limit
-        ))])
-        .into_response()
+        );
+        if oauth {
+            oauth_error(StatusCode::BAD_REQUEST, "invalid_request", message)
+        } else {
+            Failure::Invalid(vec![Problem::body(message)]).into_response()
+        }
     };
     // A `Content-Length` over the limit is refused at once, not after waiting for the bytes.
     if body.size_hint().lower() > u64::try_from(state.body_limit).unwrap_or(u64::MAX) {
@@ -162,8 +171,32 @@ async fn read_request(State(state): State<AppState>, request: Request, next: Nex
                 .await
         }
         Ok(Err(_)) => too_large(),
+        Err(_) if oauth => {
+            let mut response = oauth_error(
+                StatusCode::REQUEST_TIMEOUT,
+                "invalid_request",
+                format!(
+                    "The request body did not arrive within {} s.",
+                    state.read_timeout.as_secs_f64()
+                ),
+            );
+            response.headers_mut().insert(
+                header::CONNECTION,
+                header::HeaderValue::from_static("close"),
+            );
+            response
+        }
         Err(_) => Failure::TooSlow(state.read_timeout).into_response(),
     }
+}
+
+/// An OAuth error: `{"error", "error_description"}`.
+fn oauth_error(status: StatusCode, error: &str, description: String) -> Response {
+    (
+        status,
+        axum::Json(json!({"error": error, "error_description": description})),
+    )
+        .into_response()
 }
 
 /// The answer to a request whose handler panicked: a 500 rather than a connection closed
@@ -194,11 +227,7 @@ async fn token(
             "refresh_token": tokens.refresh_token,
         }))
         .into_response(),
-        Err(error) => (
-            StatusCode::BAD_REQUEST,
-            axum::Json(json!({"error": error.error, "error_description": error.description})),
-        )
-            .into_response(),
+        Err(error) => oauth_error(StatusCode::BAD_REQUEST, error.error, error.description),
     }
 }
 

@@ -621,7 +621,7 @@ fn corpus(token: &str, id: i64) -> Vec<(String, Vec<u8>, Expected)> {
     cases.push((
         "token: a 2 MiB form",
         form(format!("grant_type=password&username={}", "a".repeat(2 << 20)).as_bytes()),
-        Expected::Nexudus(400),
+        Expected::OAuth,
     ));
     cases.push((
         "token: NUL in the password",
@@ -845,10 +845,17 @@ async fn slow_clients_are_cut_off_at_the_read_deadline() {
     let started = Instant::now();
     let (head, body) = dripped_create(&token);
     let (endless, lines) = endless_head();
-    let (body_drip, head_drip, idle) = tokio::join!(
+    let form = format!("grant_type=password&username={ADMIN}&password={PASSWORD}").repeat(5);
+    let token_head = format!(
+        "POST /api/token HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
+        form.len()
+    );
+    let (body_drip, head_drip, idle, token_drip) = tokio::join!(
         drip(&server, head, body, every),
         drip(&server, endless, lines, every),
         drip(&server, Vec::new(), vec![b'G'], Duration::from_secs(60)),
+        drip(&server, token_head.into_bytes(), form.into_bytes(), every),
     );
     // Each would take 30 s or more if the server waited; the deadline is 1 s.
     assert!(
@@ -868,6 +875,14 @@ async fn slow_clients_are_cut_off_at_the_read_deadline() {
         "a head cut off is a closed connection"
     );
     assert!(!idle.all_sent, "an idle connection is closed");
+    assert!(!token_drip.all_sent, "the token request was cut off");
+    let answer = token_drip.answer.expect("a dripped form is answered");
+    assert_eq!(answer.status, 408);
+    assert_eq!(
+        answer.json().expect("a JSON body")["error"],
+        "invalid_request",
+        "as OAuth refuses"
+    );
 
     let page = client
         .email_accounts()
