@@ -62,6 +62,15 @@ impl Server {
     }
 }
 
+impl Drop for Server {
+    /// A run that fails half-way leaves no server process behind (killing one already killed
+    /// and reaped does nothing).
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// How to load a server.
 pub struct Load {
     /// The users who write, one writer each, as `(username, password)`.
