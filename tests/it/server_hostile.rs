@@ -785,8 +785,13 @@ fn endless_head() -> (Vec<u8>, Vec<u8>) {
 
 #[tokio::test]
 async fn clients_dripping_requests_do_not_hold_up_others() {
-    // The default deadline (30 s): far longer than this test, so the drips stay open throughout.
-    let (server, client) = start(config()).await;
+    // A deadline far longer than this test, and drips slower still (a dripped body would take
+    // 33 s), so that every drip stays open throughout, however slow the machine.
+    let (server, client) = start(Config {
+        read_timeout: Duration::from_secs(120),
+        ..config()
+    })
+    .await;
     let token = token(&server).await;
     let mut drips = Vec::new();
     for _ in 0..8 {
@@ -799,7 +804,7 @@ async fn clients_dripping_requests_do_not_hold_up_others() {
                 let (_reader, mut writer) = socket.into_split();
                 writer.write_all(&head).await.expect("sent");
                 for byte in rest {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
                     if writer.write_all(&[byte]).await.is_err() {
                         break;
                     }
