@@ -527,6 +527,22 @@ mod tests {
     }
 
     #[test]
+    fn text_with_a_nul_character_is_refused_wherever_it_is() {
+        let mut body = valid();
+        body["DisplayName"] = json!("Front\u{0}desk");
+        body["CustomFields"] = json!({"Floor": ["a", "b\u{0}"]});
+        let problems = check(&body, Operation::Create).expect_err("refused");
+        assert_eq!(
+            messages(&problems),
+            [("DisplayName", NUL_MESSAGE), ("CustomFields", NUL_MESSAGE)]
+        );
+        body["DisplayName"] = json!("Front desk");
+        body["CustomFields"] = json!({"Fl\u{0}oor": 1});
+        let problems = check(&body, Operation::Create).expect_err("a name counts too");
+        assert_eq!(messages(&problems), [("CustomFields", NUL_MESSAGE)]);
+    }
+
+    #[test]
     fn bodies_that_are_not_json_objects_are_one_problem() {
         let catalogue = crate::catalogue::embedded().expect("the model parses");
         let entity = email_account(&catalogue);
