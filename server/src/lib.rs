@@ -32,6 +32,7 @@ mod auth;
 mod catalogue;
 mod limit;
 mod routes;
+mod serve;
 mod store;
 mod validate;
 
@@ -50,6 +51,10 @@ pub struct Config {
     pub database: Database,
     /// The largest request body accepted, in bytes; larger ones get a 400.
     pub body_limit: usize,
+    /// How long a client may take to send a request's head, and then its body. A head that is
+    /// not complete in time closes the connection (as does a kept-alive connection left idle
+    /// that long); a body that is not, a 408. Slow clients then hold no connection for long.
+    pub read_timeout: std::time::Duration,
     /// Who may call the API, with their roles; a request by anyone else gets 401.
     pub users: Vec<User>,
     /// How long an access token from `/api/token` is valid.
@@ -59,12 +64,14 @@ pub struct Config {
 }
 
 impl Default for Config {
-    /// Records in memory, bodies up to 1 MiB, no users, tokens valid for 604,799 s (as
-    /// Nexudus's), and Nexudus's published rate limits.
+    /// Records in memory, bodies up to 1 MiB, 30 s to send a request's head and 30 s for its
+    /// body, no users, tokens valid for 604,799 s (as Nexudus's), and Nexudus's published rate
+    /// limits.
     fn default() -> Self {
         Self {
             database: Database::Memory,
             body_limit: 1 << 20,
+            read_timeout: std::time::Duration::from_secs(30),
             users: Vec::new(),
             token_lifetime: std::time::Duration::from_secs(604_799),
             rate_limits: Some(Limits::nexudus()),
@@ -97,12 +104,15 @@ pub enum Error {
     Io(#[from] std::io::Error),
 }
 
-/// The router of a server with this configuration, ready for `axum::serve`.
+/// The router of a server with this configuration, ready for `axum::serve`. It bounds the time
+/// a request's body may take; the deadline on its head is [`serve`]'s and [`start`]'s, since
+/// `axum::serve` sets none.
 pub fn router(config: &Config) -> Result<axum::Router, Error> {
     let state = routes::AppState {
         catalogue: Arc::new(catalogue::embedded()?),
         store: store::Store::open(&config.database)?,
         body_limit: config.body_limit,
+        read_timeout: config.read_timeout,
         auth: Arc::new(auth::Auth::new(config.users.clone(), config.token_lifetime)),
         limiter: config
             .rate_limits
@@ -114,7 +124,13 @@ pub fn router(config: &Config) -> Result<axum::Router, Error> {
 
 /// Serves on `listener` until the process ends.
 pub async fn serve(listener: tokio::net::TcpListener, config: &Config) -> Result<(), Error> {
-    axum::serve(listener, router(config)?).await?;
+    serve::serve(
+        listener,
+        router(config)?,
+        config.read_timeout,
+        std::future::pending(),
+    )
+    .await;
     Ok(())
 }
 
@@ -123,7 +139,7 @@ pub async fn serve(listener: tokio::net::TcpListener, config: &Config) -> Result
 pub struct RunningServer {
     address: SocketAddr,
     shutdown: tokio::sync::oneshot::Sender<()>,
-    task: tokio::task::JoinHandle<std::io::Result<()>>,
+    task: tokio::task::JoinHandle<()>,
 }
 
 /// Starts a server on `127.0.0.1` with a port the system picks, in the background of the
@@ -133,14 +149,15 @@ pub async fn start(config: Config) -> Result<RunningServer, Error> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
     let address = listener.local_addr()?;
     let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                // A dropped sender stops the server too.
-                let _ = stopped.await;
-            })
-            .await
-    });
+    let task = tokio::spawn(serve::serve(
+        listener,
+        router,
+        config.read_timeout,
+        async move {
+            // A dropped sender stops the server too.
+            let _ = stopped.await;
+        },
+    ));
     Ok(RunningServer {
         address,
         shutdown,
@@ -162,9 +179,8 @@ impl RunningServer {
     /// Stops accepting connections, lets requests in flight finish, and waits for it.
     pub async fn stop(self) -> Result<(), Error> {
         let _ = self.shutdown.send(());
-        match self.task.await {
-            Ok(result) => Ok(result?),
-            Err(error) => Err(Error::Io(std::io::Error::other(error))),
-        }
+        self.task
+            .await
+            .map_err(|error| Error::Io(std::io::Error::other(error)))
     }
 }

@@ -14,7 +14,7 @@ struct Cli {
     /// The SQLite file holding the records (created when missing); in memory when left out.
     #[arg(long)]
     db: Option<PathBuf>,
-    /// The port to listen on.
+    /// The port to listen on; 0 lets the system pick one (the line printed at start names it).
     #[arg(long, default_value_t = 8080)]
     port: u16,
     /// The address to listen on.
@@ -23,6 +23,10 @@ struct Cli {
     /// The largest request body accepted, in bytes.
     #[arg(long, default_value_t = 1 << 20)]
     body_limit: usize,
+    /// Seconds a client may take to send a request's head, and then its body; a slower client
+    /// is disconnected (head) or answered 408 (body).
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    read_timeout: u64,
     /// A TOML file of `[[users]]` with `username`, `password` and `roles` (e.g.
     /// `["EmailAccount-List", "EmailAccount-Read"]`, or `["Administrator"]`). Without it, one
     /// administrator, `admin@localhost`, with a password printed at start.
@@ -62,6 +66,7 @@ async fn main() -> ExitCode {
     let config = Config {
         database: cli.db.map_or(Database::Memory, Database::File),
         body_limit: cli.body_limit,
+        read_timeout: std::time::Duration::from_secs(cli.read_timeout),
         users,
         rate_limits: (!cli.no_rate_limits)
             .then_some(defaults.rate_limits)
@@ -75,10 +80,12 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!(
-        "serving the Nexudus API at http://{}:{}",
-        cli.host, cli.port
+    // The address bound, so that `--port 0` prints the port the system picked.
+    let address = listener.local_addr().map_or_else(
+        |_| format!("{}:{}", cli.host, cli.port),
+        |at| at.to_string(),
     );
+    println!("serving the Nexudus API at http://{address}");
     match nexudus_server::serve(listener, &config).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

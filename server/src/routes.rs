@@ -4,10 +4,11 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::{Body, Bytes};
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, Query, State};
+use axum::body::{Body, Bytes, HttpBody as _};
+use axum::extract::rejection::{FormRejection, PathRejection};
+use axum::extract::{DefaultBodyLimit, Form, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 use nexudus_codegen::model::{Bound, EntityModel, Model, Operation, Presence, Scalar, ValueType};
@@ -16,7 +17,7 @@ use serde_json::{Value, json};
 use crate::auth::{Action, Auth, Refusal};
 use crate::limit::Limiter;
 use crate::store::{Comparison, Condition, Query as SearchQuery, Store, StoreError, Stored};
-use crate::validate::{Problem, check_run_command, check_write, parse_date_time};
+use crate::validate::{NUL_MESSAGE, Problem, check_run_command, check_write, parse_date_time};
 
 /// What every request handler shares.
 #[derive(Clone)]
@@ -25,6 +26,8 @@ pub(crate) struct AppState {
     pub(crate) store: Store,
     /// The largest request body accepted, in bytes.
     pub(crate) body_limit: usize,
+    /// How long a request's body may take to arrive.
+    pub(crate) read_timeout: std::time::Duration,
     pub(crate) auth: Arc<Auth>,
     /// `None` when rate limiting is off.
     pub(crate) limiter: Option<Arc<Limiter>>,
@@ -32,6 +35,14 @@ pub(crate) struct AppState {
 
 /// The largest page a search answers.
 const MAX_PAGE_SIZE: u64 = 1_000;
+
+/// The largest page number a search takes: the largest the SDK can ask for (a `NonZeroU32`).
+/// With it, the offset of a page (at most 2^32 x 1,000) fits SQLite's 64-bit integers; a page
+/// beyond any record is an empty one.
+const MAX_PAGE: u64 = u32::MAX as u64;
+
+/// The id of a `{path}/{id}` route, or why there is none (not UTF-8 once percent-decoded).
+type IdParameter = Result<Path<String>, PathRejection>;
 
 /// Every entity's routes: `{path}` (search, create, update), `{path}/` (get many),
 /// `{path}/{id}` (get, delete) and `{path}/commands` and `{path}/runcommand`, each only for the
@@ -51,14 +62,14 @@ pub(crate) fn router(state: AppState) -> Router {
         }
         if entity.supports(Operation::Create) {
             collection = collection.post(
-                move |State(state): State<AppState>, headers: HeaderMap, body: Body| {
+                move |State(state): State<AppState>, headers: HeaderMap, body: Bytes| {
                     write(state, headers, index, Operation::Create, body)
                 },
             );
         }
         if entity.supports(Operation::Update) {
             collection = collection.put(
-                move |State(state): State<AppState>, headers: HeaderMap, body: Body| {
+                move |State(state): State<AppState>, headers: HeaderMap, body: Bytes| {
                     write(state, headers, index, Operation::Update, body)
                 },
             );
@@ -79,14 +90,14 @@ pub(crate) fn router(state: AppState) -> Router {
         let mut one: MethodRouter<AppState> = MethodRouter::new();
         if entity.supports(Operation::Get) {
             one = one.get(
-                move |State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>| {
+                move |State(state): State<AppState>, headers: HeaderMap, id: IdParameter| {
                     get_one(state, headers, index, id)
                 },
             );
         }
         if entity.supports(Operation::Delete) {
             one = one.delete(
-                move |State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>| {
+                move |State(state): State<AppState>, headers: HeaderMap, id: IdParameter| {
                     delete(state, headers, index, id)
                 },
             );
@@ -103,14 +114,96 @@ pub(crate) fn router(state: AppState) -> Router {
                 .route(
                     &format!("{}/runcommand", entity.path),
                     post(
-                        move |State(state): State<AppState>, headers: HeaderMap, body: Body| {
+                        move |State(state): State<AppState>, headers: HeaderMap, body: Bytes| {
                             run_command(state, headers, index, body)
                         },
                     ),
                 );
         }
     }
-    router.route("/api/token", post(token)).with_state(state)
+    router
+        .route(TOKEN_PATH, post(token))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            read_request,
+        ))
+        // The body is read, within `body_limit`, by `read_request`; axum's own 2 MB default
+        // would refuse a larger configured limit.
+        .layer(DefaultBodyLimit::disable())
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
+        .with_state(state)
+}
+
+/// The token endpoint, which answers as OAuth does.
+const TOKEN_PATH: &str = "/api/token";
+
+/// Reads a request's whole body before its handler runs: up to `body_limit` bytes (a 400
+/// beyond), and within `read_timeout` (a 408 when the client is slower). Without the deadline, a
+/// client dripping its body a byte at a time would hold its connection for as long as it liked;
+/// a deadline between bytes (`tower_http`'s `RequestBodyTimeout`) would not stop that.
+async fn read_request(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    // Refused in the shape of the route's other failures: OAuth's for the token endpoint.
+    let oauth = parts.uri.path() == TOKEN_PATH;
+    let too_large = || {
+        let message = format!(
+            "the body is larger than {} bytes, or could not be read",
+            state.body_limit
+        );
+        if oauth {
+            oauth_error(StatusCode::BAD_REQUEST, "invalid_request", message)
+        } else {
+            Failure::Invalid(vec![Problem::body(message)]).into_response()
+        }
+    };
+    // A `Content-Length` over the limit is refused at once, not after waiting for the bytes.
+    if body.size_hint().lower() > u64::try_from(state.body_limit).unwrap_or(u64::MAX) {
+        return too_large();
+    }
+    let read = tokio::time::timeout(
+        state.read_timeout,
+        axum::body::to_bytes(body, state.body_limit),
+    )
+    .await;
+    match read {
+        Ok(Ok(bytes)) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        Ok(Err(_)) => too_large(),
+        Err(_) if oauth => {
+            let mut response = oauth_error(
+                StatusCode::REQUEST_TIMEOUT,
+                "invalid_request",
+                format!(
+                    "The request body did not arrive within {} s.",
+                    state.read_timeout.as_secs_f64()
+                ),
+            );
+            response.headers_mut().insert(
+                header::CONNECTION,
+                header::HeaderValue::from_static("close"),
+            );
+            response
+        }
+        Err(_) => Failure::TooSlow(state.read_timeout).into_response(),
+    }
+}
+
+/// An OAuth error: `{"error", "error_description"}`.
+fn oauth_error(status: StatusCode, error: &str, description: String) -> Response {
+    (
+        status,
+        axum::Json(json!({"error": error, "error_description": description})),
+    )
+        .into_response()
+}
+
+/// The answer to a request whose handler panicked: a 500 rather than a connection closed
+/// without one. Storage is left whole: each write is one SQLite statement, rolled back unless
+/// it completed.
+fn panicked(_: Box<dyn std::any::Any + Send>) -> Response {
+    Failure::Storage("the server failed while answering this request".into()).into_response()
 }
 
 /// `POST /api/token`: the password and refresh grants, form-encoded, as OAuth answers them.
@@ -134,11 +227,7 @@ async fn token(
             "refresh_token": tokens.refresh_token,
         }))
         .into_response(),
-        Err(error) => (
-            StatusCode::BAD_REQUEST,
-            axum::Json(json!({"error": error.error, "error_description": error.description})),
-        )
-            .into_response(),
+        Err(error) => oauth_error(StatusCode::BAD_REQUEST, error.error, error.description),
     }
 }
 
@@ -185,6 +274,8 @@ enum Failure {
     Unauthorized(String),
     /// 409 with `Retry-After`: over a rate limit.
     Throttled(std::time::Duration),
+    /// 408: the body did not arrive within this time.
+    TooSlow(std::time::Duration),
 }
 
 impl From<StoreError> for Failure {
@@ -226,6 +317,19 @@ impl IntoResponse for Failure {
             Failure::Unauthorized(message) => (
                 StatusCode::UNAUTHORIZED,
                 axum::Json(json!({"Message": message})),
+            )
+                .into_response(),
+            // The connection is closed: the rest of the body may still be on its way.
+            Failure::TooSlow(timeout) => (
+                StatusCode::REQUEST_TIMEOUT,
+                [(header::CONNECTION, "close")],
+                axum::Json(json!({
+                    "Message": format!(
+                        "The request body did not arrive within {} s.",
+                        timeout.as_secs_f64()
+                    ),
+                    "WasSuccessful": false,
+                })),
             )
                 .into_response(),
             // An empty body, as Nexudus throttles; whole seconds, rounded up.
@@ -273,19 +377,23 @@ fn not_found(entity: &EntityModel, id: impl std::fmt::Display) -> Failure {
     Failure::NotFound(format!("{} {id} was not found", entity.name))
 }
 
-fn parse_id(entity: &EntityModel, id: &str) -> Result<i64, Failure> {
-    id.parse().map_err(|_| not_found(entity, id))
+/// The Id of a `{path}/{id}` route; anything but a 64-bit integer names no record: 404.
+fn parse_id(entity: &EntityModel, id: IdParameter) -> Result<i64, Failure> {
+    match id {
+        Ok(Path(id)) => id.parse().map_err(|_| not_found(entity, id)),
+        Err(_) => Err(not_found(entity, "(an Id that is not UTF-8)")),
+    }
 }
 
 async fn get_one(
     state: AppState,
     headers: HeaderMap,
     index: usize,
-    id: String,
+    id: IdParameter,
 ) -> Result<Response, Failure> {
     let entity = &state.catalogue.entities[index];
     authorize(&state, &headers, entity, Action::Read)?;
-    let id = parse_id(entity, &id)?;
+    let id = parse_id(entity, id)?;
     match storage(&state, entity, move |store, name| store.get(name, id)).await? {
         Some(record) => Ok(axum::Json(record.to_json()).into_response()),
         None => Err(not_found(entity, id)),
@@ -327,11 +435,11 @@ async fn delete(
     state: AppState,
     headers: HeaderMap,
     index: usize,
-    id: String,
+    id: IdParameter,
 ) -> Result<Response, Failure> {
     let entity = &state.catalogue.entities[index];
     authorize(&state, &headers, entity, Action::Delete)?;
-    let id = parse_id(entity, &id)?;
+    let id = parse_id(entity, id)?;
     if storage(&state, entity, move |store, name| store.delete(name, id)).await? {
         Ok(written(entity, "deleted", id, None))
     } else {
@@ -344,7 +452,7 @@ async fn write(
     headers: HeaderMap,
     index: usize,
     operation: Operation,
-    body: Body,
+    bytes: Bytes,
 ) -> Result<Response, Failure> {
     let entity = &state.catalogue.entities[index];
     let action = if operation == Operation::Create {
@@ -353,7 +461,6 @@ async fn write(
         Action::Edit
     };
     let user = authorize(&state, &headers, entity, action)?;
-    let bytes = read_body(&state, body).await?;
     let checked =
         check_write(&state.catalogue, entity, operation, &bytes).map_err(Failure::Invalid)?;
     let fields = checked.fields;
@@ -398,18 +505,6 @@ async fn write(
     }
 }
 
-/// The whole body of a request, refused with a 400 when it is over the limit.
-async fn read_body(state: &AppState, body: Body) -> Result<Bytes, Failure> {
-    axum::body::to_bytes(body, state.body_limit)
-        .await
-        .map_err(|_| {
-            Failure::Invalid(vec![Problem::body(format!(
-                "the body is larger than {} bytes, or could not be read",
-                state.body_limit
-            ))])
-        })
-}
-
 /// `GET {path}/commands`: the commands an account defines for the entity. Commands are set up
 /// per account and no schema lists them, so this server knows none. Seeing them is taken to
 /// need the `{Entity}-List` role (not documented).
@@ -426,11 +521,10 @@ async fn run_command(
     state: AppState,
     headers: HeaderMap,
     index: usize,
-    body: Body,
+    bytes: Bytes,
 ) -> Result<Response, Failure> {
     let entity = &state.catalogue.entities[index];
     authorize(&state, &headers, entity, Action::Edit)?;
-    let bytes = read_body(&state, body).await?;
     Err(Failure::Invalid(check_run_command(entity, &bytes)))
 }
 
@@ -523,8 +617,12 @@ fn search_query(
     for (name, value) in query {
         match name.as_str() {
             "page" => match value.parse::<u64>() {
-                Ok(page) if page >= 1 => search.page = page,
-                _ => problems.push(problem(name, "must be a whole number of at least 1", value)),
+                Ok(page) if (1..=MAX_PAGE).contains(&page) => search.page = page,
+                _ => problems.push(problem(
+                    name,
+                    "must be a whole number from 1 to 4294967295",
+                    value,
+                )),
             },
             "size" => match value.parse::<u64>() {
                 Ok(size) if (1..=MAX_PAGE_SIZE).contains(&size) => search.size = size,
@@ -555,6 +653,7 @@ fn search_query(
                     value,
                 )),
             },
+            _ if value.contains('\0') => problems.push(problem(name, NUL_MESSAGE, value)),
             _ => match condition(entity, name, value) {
                 Ok(condition) => search.conditions.push(condition),
                 Err(message) => problems.push(problem(name, &message, value)),
@@ -590,9 +689,12 @@ fn condition(entity: &EntityModel, name: &str, value: &str) -> Result<Condition,
             .parse::<i64>()
             .map_err(|_| "must be an integer".to_owned())?
             .into(),
+        // `NaN` and `inf` parse as f64 but are no number a property holds.
         ValueType::Scalar(Scalar::Decimal) => value
             .parse::<f64>()
-            .map_err(|_| "must be a number".to_owned())?
+            .ok()
+            .filter(|number| number.is_finite())
+            .ok_or_else(|| "must be a number".to_owned())?
             .into(),
         ValueType::Scalar(Scalar::Bool) => match value {
             "true" => 1_i64.into(),

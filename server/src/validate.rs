@@ -37,6 +37,24 @@ impl Problem {
     }
 }
 
+/// The problem of text with a NUL character in it, stored or searched for. SQLite documents
+/// "the result of expressions involving strings with embedded NULs" as undefined, so such text
+/// could not be searched for reliably; it is refused instead of stored.
+pub(crate) const NUL_MESSAGE: &str = "must not contain the NUL character (U+0000)";
+
+/// Whether `value` has a NUL character in any text of it, property names included.
+fn has_nul(value: &Value) -> bool {
+    match value {
+        Value::String(text) => text.contains('\0'),
+        Value::Array(items) => items.iter().any(has_nul),
+        // serde_json refuses documents nested deeper than 128, so this recursion is bounded.
+        Value::Object(object) => object
+            .iter()
+            .any(|(name, value)| name.contains('\0') || has_nul(value)),
+        Value::Null | Value::Bool(_) | Value::Number(_) => false,
+    }
+}
+
 /// The checked body of a write: the entity's own fields, each converted to its stored form
 /// (date-times in UTC as `YYYY-MM-DDTHH:MM:SSZ`), and the `Id` an update names.
 #[derive(Debug)]
@@ -47,7 +65,7 @@ pub(crate) struct Checked {
 
 /// Checks `body`, the raw bytes of a create or update of `entity`: valid JSON, an object, no
 /// unknown property, every required property there and not `null`, every value of its type and
-/// within its rules. Property names are read whatever their letter case, as Nexudus reads them,
+/// within its rules, no text with a NUL character. Property names are read whatever their letter case, as Nexudus reads them,
 /// and stored under the schema's spelling. The writable base properties (`SystemId`,
 /// `LocalizationDetails`, `CustomFields`) are kept with the entity's own; those the server
 /// maintains (`UniqueId`, `CreatedOn`, ...) are ignored. Every problem is reported, in schema
@@ -84,6 +102,14 @@ pub(crate) fn check_write(
                 }
                 _ => continue,
             },
+            Some(value) if has_nul(&value) => {
+                problems.push(Problem::new(
+                    &field.name,
+                    NUL_MESSAGE,
+                    attempted(field.secret, &value),
+                ));
+                continue;
+            }
             Some(value) => value,
         };
         let stored = match typed(&field.ty, &value) {
@@ -127,6 +153,10 @@ pub(crate) fn check_write(
     for (name, value) in object {
         if let Some(base) = catalogue.writable_base_field(&name) {
             if value.is_null() {
+                continue;
+            }
+            if has_nul(&value) {
+                problems.push(Problem::new(&base.name, NUL_MESSAGE, value));
                 continue;
             }
             // `SystemId` is text; `LocalizationDetails` and `CustomFields` are kept as sent.
@@ -470,6 +500,22 @@ mod tests {
         body["systemid"] = json!(42);
         let problems = check(&body, Operation::Create).expect_err("not text");
         assert_eq!(messages(&problems), [("SystemId", "must be text")]);
+    }
+
+    #[test]
+    fn text_with_a_nul_character_is_refused_wherever_it_is() {
+        let mut body = valid();
+        body["DisplayName"] = json!("Front\u{0}desk");
+        body["CustomFields"] = json!({"Floor": ["a", "b\u{0}"]});
+        let problems = check(&body, Operation::Create).expect_err("refused");
+        assert_eq!(
+            messages(&problems),
+            [("DisplayName", NUL_MESSAGE), ("CustomFields", NUL_MESSAGE)]
+        );
+        body["DisplayName"] = json!("Front desk");
+        body["CustomFields"] = json!({"Fl\u{0}oor": 1});
+        let problems = check(&body, Operation::Create).expect_err("a name counts too");
+        assert_eq!(messages(&problems), [("CustomFields", NUL_MESSAGE)]);
     }
 
     #[test]

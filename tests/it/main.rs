@@ -3,6 +3,7 @@
 
 mod client;
 mod codegen;
+mod crash;
 mod diagnostics;
 mod extra_entity;
 mod fuzz;
@@ -15,6 +16,7 @@ mod search;
 mod seeds;
 mod server;
 mod server_entities;
+mod server_hostile;
 
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
