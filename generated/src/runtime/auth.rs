@@ -12,7 +12,7 @@ use url::Url;
 
 use super::endpoint::{Endpoint, excerpt};
 use super::error::{Error, transport_summary};
-use super::limit::Limiter;
+use super::limit::RateLimiter;
 use super::secret::Secret;
 
 /// How long before its expiry an access token is renewed, unless configured otherwise.
@@ -162,7 +162,7 @@ pub(crate) struct PasswordGrant {
     token_url: Url,
     settings: PasswordSettings,
     /// The client's rate limits: a token request is a request to Nexudus too.
-    limiter: Limiter,
+    limiter: RateLimiter,
     // Read for every request; written by the one task that renews, while the others wait.
     state: RwLock<TokenState>,
 }
@@ -230,7 +230,7 @@ impl PasswordGrant {
     pub(crate) fn new(
         token_url: Url,
         settings: PasswordSettings,
-        limiter: Limiter,
+        limiter: RateLimiter,
     ) -> Result<Self, String> {
         check_username(&settings.username, "password grant")?;
         if settings.password.expose().is_empty() {
@@ -1301,7 +1301,7 @@ mod tests {
             client_id: None,
             renewal_margin: DEFAULT_RENEWAL_MARGIN,
         };
-        let grant = PasswordGrant::new(token_url, settings, Limiter::new(RateLimit::none()))
+        let grant = PasswordGrant::new(token_url, settings, RateLimiter::new(RateLimit::none()))
             .expect("grant");
         let http = reqwest::Client::new();
         let header = |credential: Credential| credential.header().clone();

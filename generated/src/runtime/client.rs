@@ -17,7 +17,7 @@ use super::auth::{
 use super::command::{Command, CommandOutcome, CommandParameter, RunCommandBody};
 use super::endpoint::{Endpoint, Operation, WriteOutcome};
 use super::error::{Error, transport_summary};
-use super::limit::{Limiter, RateLimit};
+use super::limit::{RateLimit, RateLimiter};
 use super::page::Page;
 use super::record::{Full, Record};
 use super::retry::{RetryPolicy, backoff, random, retry_after};
@@ -47,7 +47,7 @@ struct Shared {
     base_url: Url,
     auth: Auth,
     policy: RetryPolicy,
-    limiter: Limiter,
+    limiter: RateLimiter,
     direction_encoding: DirectionEncoding,
 }
 
@@ -545,6 +545,8 @@ pub struct ClientBuilder {
     user_agent: String,
     policy: RetryPolicy,
     rate_limit: RateLimit,
+    /// A limiter shared with other clients; when set, `rate_limit` is not used.
+    limiter: Option<RateLimiter>,
     direction_encoding: DirectionEncoding,
 }
 
@@ -562,6 +564,7 @@ impl Default for ClientBuilder {
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             policy: RetryPolicy::default(),
             rate_limit: RateLimit::nexudus_default(),
+            limiter: None,
             direction_encoding: DirectionEncoding::default(),
         }
     }
@@ -671,11 +674,25 @@ impl ClientBuilder {
     }
 
     /// How fast requests may be sent; default `RateLimit::nexudus_default()`: at most 60 writes
-    /// per minute and one request per 100 ms, Nexudus's published limits. A request waits until
-    /// it may go. `RateLimit::none()` switches client-side limiting off. Clones of the client
-    /// share the limits.
+    /// per minute and one request per 100 ms, Nexudus's published limits, with a margin of
+    /// 20 ms. A request waits until it may go. `RateLimit::none()` switches client-side limiting
+    /// off. Clones of the client share the limits; other clients do not (see
+    /// [`rate_limiter`](Self::rate_limiter)). Replaces an earlier `rate_limiter`.
     pub fn rate_limit(mut self, limit: RateLimit) -> Self {
         self.rate_limit = limit;
+        self.limiter = None;
+        self
+    }
+
+    /// Keeps to a limiter that other clients share, instead of limits of this client's own;
+    /// replaces an earlier [`rate_limit`](Self::rate_limit).
+    ///
+    /// Nexudus counts its limits per account, so clients built separately for one account need
+    /// this to stay within them together: each keeping to the limits on its own, they would
+    /// together send more than the account may. Clones of one client need nothing: they share
+    /// its limiter already. See [`RateLimiter`].
+    pub fn rate_limiter(mut self, limiter: RateLimiter) -> Self {
+        self.limiter = Some(limiter);
         self
     }
 
@@ -706,7 +723,10 @@ impl ClientBuilder {
     /// never contains a password or token.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = parse_base_url(&self.base_url)?;
-        let limiter = Limiter::new(self.rate_limit);
+        let limiter = self
+            .limiter
+            .clone()
+            .unwrap_or_else(|| RateLimiter::new(self.rate_limit));
         let auth = self.auth(&base_url, &limiter)?;
 
         let http = reqwest::Client::builder()
@@ -735,7 +755,7 @@ impl ClientBuilder {
     }
 
     /// The one kind of credentials configured.
-    fn auth(&self, base_url: &Url, limiter: &Limiter) -> Result<Auth, Error> {
+    fn auth(&self, base_url: &Url, limiter: &RateLimiter) -> Result<Auth, Error> {
         let given: Vec<&str> = [
             self.token
                 .as_ref()
