@@ -13,6 +13,7 @@ use url::Url;
 use super::endpoint::{Endpoint, excerpt};
 use super::error::{Error, transport_summary};
 use super::limit::RateLimiter;
+use super::response::{BodyFailure, read_body};
 use super::secret::Secret;
 
 /// How long before its expiry an access token is renewed, unless configured otherwise.
@@ -155,6 +156,8 @@ pub(crate) struct PasswordSettings {
     pub(crate) totp: Option<Secret>,
     pub(crate) client_id: Option<String>,
     pub(crate) renewal_margin: Duration,
+    /// The largest answer of the token endpoint read.
+    pub(crate) max_response_size: usize,
 }
 
 /// Access tokens from the password grant, shared by every clone of a client.
@@ -354,7 +357,18 @@ impl PasswordGrant {
             .await
             .map_err(Failure::transport)?;
         let status = response.status().as_u16();
-        let body = response.bytes().await.map_err(Failure::transport)?;
+        let limit = self.settings.max_response_size;
+        let body = read_body(response, limit)
+            .await
+            .map_err(|failure| match failure {
+                BodyFailure::Transport(source) => Failure::transport(source),
+                BodyFailure::TooLarge => Failure::message(
+                    Some(status),
+                    format!(
+                        "the token endpoint's answer is larger than the limit of {limit} bytes"
+                    ),
+                ),
+            })?;
         token_result(status, &body, requested_at, self.settings.renewal_margin)
             .map_err(|failure| failure.scrubbed(form))
     }
@@ -505,6 +519,15 @@ impl Failure {
             code: None,
             message: format!("token request: {}", transport_summary(&source)),
             source: Some(source),
+        }
+    }
+
+    fn message(status: Option<u16>, message: String) -> Self {
+        Self {
+            status,
+            code: None,
+            message,
+            source: None,
         }
     }
 
@@ -1120,6 +1143,37 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_token_answer_over_the_size_limit_is_an_auth_error() {
+        let server = MockServer::start().await;
+        Mock::given(path("/api/token"))
+            .respond_with(ResponseTemplate::new(200).set_body_string(" ".repeat(4_096)))
+            .mount(&server)
+            .await;
+        let client = build(password_builder(&server).max_response_size(1_024));
+        let error = write(&client).await.expect_err("too large");
+        assert!(
+            matches!(
+                error,
+                Error::Auth {
+                    status: Some(200),
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+        assert_eq!(
+            error.to_string(),
+            "EmailAccount create: could not authenticate: \
+             the token endpoint's answer is larger than the limit of 1024 bytes"
+        );
+        assert!(
+            requests_to(&server, "/api/crm/emailaccounts")
+                .await
+                .is_empty()
+        );
+    }
+
+    #[tokio::test]
     async fn a_refused_refresh_token_falls_back_to_the_password_grant_once() {
         let mut tokens = TokenEndpoint::new(&[3_600]);
         tokens.refuse_refresh = true;
@@ -1300,6 +1354,7 @@ mod tests {
             totp: None,
             client_id: None,
             renewal_margin: DEFAULT_RENEWAL_MARGIN,
+            max_response_size: crate::runtime::response::DEFAULT_MAX_RESPONSE_SIZE,
         };
         let grant = PasswordGrant::new(token_url, settings, RateLimiter::new(RateLimit::none()))
             .expect("grant");

@@ -20,6 +20,7 @@ use super::error::{Error, transport_summary};
 use super::limit::{RateLimit, RateLimiter};
 use super::page::Page;
 use super::record::{Full, Record};
+use super::response::{BodyFailure, DEFAULT_MAX_RESPONSE_SIZE, read_body};
 use super::retry::{RetryPolicy, backoff, random, retry_after};
 use super::search::{DirectionEncoding, PageRequest, SortKey};
 use super::secret::Secret;
@@ -48,6 +49,7 @@ struct Shared {
     auth: Auth,
     policy: RetryPolicy,
     limiter: RateLimiter,
+    max_response_size: usize,
     direction_encoding: DirectionEncoding,
 }
 
@@ -436,11 +438,17 @@ impl Client {
         }
         let status = response.status().as_u16();
         let retry_after = retry_after(response.headers());
-        let body = response.bytes().await.map_err(AttemptFailure::Transport)?;
+        let limit = self.shared.max_response_size;
+        let body = read_body(response, limit)
+            .await
+            .map_err(|failure| match failure {
+                BodyFailure::Transport(source) => AttemptFailure::Transport(source),
+                BodyFailure::TooLarge => AttemptFailure::Failed(endpoint.too_large(status, limit)),
+            })?;
         Ok(Answer {
             status,
             retry_after,
-            body: body.into(),
+            body,
         })
     }
 
@@ -547,6 +555,7 @@ pub struct ClientBuilder {
     rate_limit: RateLimit,
     /// A limiter shared with other clients; when set, `rate_limit` is not used.
     limiter: Option<RateLimiter>,
+    max_response_size: usize,
     direction_encoding: DirectionEncoding,
 }
 
@@ -565,6 +574,7 @@ impl Default for ClientBuilder {
             policy: RetryPolicy::default(),
             rate_limit: RateLimit::nexudus_default(),
             limiter: None,
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             direction_encoding: DirectionEncoding::default(),
         }
     }
@@ -626,10 +636,10 @@ impl ClientBuilder {
         self
     }
 
-    /// The limit for one attempt of a request, from connecting to reading the body; default 30
-    /// seconds. It applies to token requests too. A request that runs out of time fails with
-    /// [`Error::Transport`] ("the request timed out"), unless it may be retried (see
-    /// [`max_retries`](Self::max_retries)).
+    /// The limit for one attempt of a request, from connecting until the last byte of the body
+    /// has arrived, however slowly it comes; default 30 seconds. It applies to token requests
+    /// too. A request that runs out of time fails with [`Error::Transport`] ("the request timed
+    /// out"), unless it may be retried (see [`max_retries`](Self::max_retries)).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -696,6 +706,18 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body read, in bytes; default 32 MiB (`32 * 1024 * 1024`).
+    ///
+    /// Nexudus's answers (a record, a page of search results) are far smaller, so a larger one
+    /// is a broken proxy or server, and reading it whole could exhaust memory. The body is read
+    /// as it arrives and reading stops once it passes the limit (at once when `Content-Length`
+    /// announces more), with [`Error::ResponseTooLarge`]; the request is not sent again. It
+    /// applies to token requests too. `usize::MAX` switches the limit off.
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.max_response_size = bytes;
+        self
+    }
+
     /// How the sort direction of a search is written in its `dir` parameter; default
     /// [`DirectionEncoding::ZeroOne`] (`0` ascending, `1` descending), as the newest vendor
     /// reference documents. Older documentation shows other encodings; switch to one of them
@@ -749,6 +771,7 @@ impl ClientBuilder {
                 auth,
                 policy: self.policy,
                 limiter,
+                max_response_size: self.max_response_size,
                 direction_encoding: self.direction_encoding,
             }),
         })
@@ -788,6 +811,7 @@ impl ClientBuilder {
                 totp: self.totp.clone(),
                 client_id: self.client_id.clone(),
                 renewal_margin: self.renewal_margin,
+                max_response_size: self.max_response_size,
             };
             PasswordGrant::new(join(base_url, TOKEN_PATH)?, settings, limiter.clone())
                 .map(|grant| Auth::Password(Box::new(grant)))

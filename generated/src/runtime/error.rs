@@ -182,6 +182,23 @@ pub enum Error {
         source: serde_json::Error,
     },
 
+    /// The response body was larger than the client accepts (see
+    /// `ClientBuilder::max_response_size`). Reading stopped at the limit, or before reading when
+    /// `Content-Length` announced more; the request is not sent again.
+    #[error(
+        "{entity} {operation}: the HTTP {status} response is larger than the limit of {limit} bytes"
+    )]
+    ResponseTooLarge {
+        /// The entity, e.g. `EmailAccount`.
+        entity: &'static str,
+        /// The operation that was attempted.
+        operation: Operation,
+        /// The HTTP status code of the response.
+        status: u16,
+        /// The limit in bytes that the body passed.
+        limit: usize,
+    },
+
     /// The request could not be turned into JSON.
     #[error("{entity} {operation}: could not encode the request body")]
     Encode {
@@ -213,13 +230,15 @@ impl Error {
     }
 
     /// The HTTP status of the response, for [`Error::Status`], [`Error::ServerError`],
-    /// [`Error::Decode`], [`Error::Unauthorized`], [`Error::Forbidden`], [`Error::NotFound`] and
-    /// [`Error::Throttled`], and of the token endpoint's answer for [`Error::Auth`].
+    /// [`Error::Decode`], [`Error::ResponseTooLarge`], [`Error::Unauthorized`],
+    /// [`Error::Forbidden`], [`Error::NotFound`] and [`Error::Throttled`], and of the token
+    /// endpoint's answer for [`Error::Auth`].
     pub fn status(&self) -> Option<u16> {
         match self {
             Self::Status { status, .. }
             | Self::ServerError { status, .. }
-            | Self::Decode { status, .. } => Some(*status),
+            | Self::Decode { status, .. }
+            | Self::ResponseTooLarge { status, .. } => Some(*status),
             Self::Unauthorized { .. } => Some(401),
             Self::Forbidden { .. } => Some(403),
             Self::NotFound { .. } => Some(404),
@@ -242,6 +261,7 @@ impl Error {
             | Self::Auth { entity, .. }
             | Self::Transport { entity, .. }
             | Self::Decode { entity, .. }
+            | Self::ResponseTooLarge { entity, .. }
             | Self::Encode { entity, .. } => Some(entity),
             Self::Config { .. } => None,
         }
@@ -260,6 +280,7 @@ impl Error {
             | Self::Auth { operation, .. }
             | Self::Transport { operation, .. }
             | Self::Decode { operation, .. }
+            | Self::ResponseTooLarge { operation, .. }
             | Self::Encode { operation, .. } => Some(*operation),
             Self::Config { .. } => None,
         }

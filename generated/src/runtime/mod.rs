@@ -14,6 +14,7 @@ mod limit;
 mod open_enum;
 mod page;
 mod record;
+mod response;
 mod retry;
 mod search;
 #[cfg(test)]
