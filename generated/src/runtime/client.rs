@@ -811,6 +811,7 @@ impl ClientBuilder {
                 totp: self.totp.clone(),
                 client_id: self.client_id.clone(),
                 renewal_margin: self.renewal_margin,
+                policy: self.policy,
                 max_response_size: self.max_response_size,
             };
             PasswordGrant::new(join(base_url, TOKEN_PATH)?, settings, limiter.clone())
