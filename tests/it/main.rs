@@ -1,12 +1,14 @@
 //! Integration tests: generated-code snapshots, schema diagnostics, the seeds' examples, the client
-//! over real HTTP, and a second entity added by one schema file.
+//! over real HTTP (against faults too), and a second entity added by one schema file.
 
 mod client;
 mod codegen;
 mod diagnostics;
 mod extra_entity;
+mod faults;
 mod import;
 mod preserve;
+mod raw;
 mod readme;
 mod records;
 mod search;
