@@ -1,5 +1,6 @@
 //! Integration tests: generated-code snapshots, schema diagnostics, the seeds' examples, the client
-//! over real HTTP (against faults too), and a second entity added by one schema file.
+//! over real HTTP (against faults and sliding-window limits too), and a second entity added by
+//! one schema file.
 
 mod client;
 mod codegen;
@@ -7,6 +8,7 @@ mod diagnostics;
 mod extra_entity;
 mod faults;
 mod import;
+mod pacing;
 mod preserve;
 mod raw;
 mod readme;
