@@ -69,9 +69,7 @@ fn assert_within(arrivals: &[Arrival], writes: usize, window: Duration, gap: Dur
 
 /// 3 writes per 600 ms and 20 ms between requests, each spacing 100 ms longer: writes 300 ms
 /// apart, requests 120 ms apart. The margin is larger than the default's because a loaded test
-/// machine delays arrivals more than a network does, and because a write that has its turn
-/// among writes may still wait for its turn among all requests (here up to two spacings of
-/// 120 ms, one for each other task), which brings it closer to the write after it.
+/// machine delays arrivals more than a network does.
 fn scaled_down() -> RateLimit {
     RateLimit::none()
         .writes_per(3, Duration::from_millis(600))

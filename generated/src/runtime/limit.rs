@@ -1,16 +1,9 @@
 //! Client-side rate limits, so that a busy client stays within what Nexudus allows.
 
 use std::fmt;
-use std::num::NonZeroU32;
-use std::ops::Add;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use governor::clock::{Clock, Reference};
-use governor::middleware::NoOpMiddleware;
-use governor::nanos::Nanos;
-use governor::state::{InMemoryState, NotKeyed};
-use governor::{Quota, RateLimiter as GovernorLimiter};
 use reqwest::Method;
 use tokio::time::Instant;
 
@@ -135,45 +128,9 @@ impl Default for RateLimit {
     }
 }
 
-/// A point of tokio's clock, for governor.
-///
-/// governor's own clocks (quanta, or std's `Instant`) and its `until_ready` timer run on real
-/// time, so they ignore `tokio::time::pause` and a limit could only be tested by waiting for
-/// it. Reading tokio's clock and sleeping with tokio's timer makes the limiter follow a paused
-/// clock like every other wait of the client.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct TokioInstant(Instant);
-
-impl Add<Nanos> for TokioInstant {
-    type Output = Self;
-
-    fn add(self, other: Nanos) -> Self {
-        Self(self.0 + Duration::from(other))
-    }
-}
-
-impl Reference for TokioInstant {
-    fn duration_since(&self, earlier: Self) -> Nanos {
-        self.0.saturating_duration_since(earlier.0).into()
-    }
-
-    fn saturating_sub(&self, duration: Nanos) -> Self {
-        Self(self.0.checked_sub(duration.into()).unwrap_or(self.0))
-    }
-}
-
-#[derive(Clone, Copy, Debug, Default)]
-struct TokioClock;
-
-impl Clock for TokioClock {
-    type Instant = TokioInstant;
-
-    fn now(&self) -> TokioInstant {
-        TokioInstant(Instant::now())
-    }
-}
-
-type Gcra = GovernorLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<TokioInstant>>;
+/// The longest spacing the limiter keeps, so that adding it to an instant cannot overflow: a
+/// year between requests is no limit anyone means to reach.
+const LONGEST_SPACING: Duration = Duration::from_secs(365 * 24 * 60 * 60);
 
 /// A client-side rate limiter that separately built clients can share.
 ///
@@ -207,26 +164,52 @@ type Gcra = GovernorLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<
 #[derive(Clone)]
 pub struct RateLimiter {
     limit: RateLimit,
-    /// The writes' limiter, when writes are limited.
-    writes: Option<Arc<Gcra>>,
-    /// Every request's limiter, when requests are spaced.
-    all: Option<Arc<Gcra>>,
+    /// The time between writes, when writes are limited.
+    write_spacing: Option<Duration>,
+    /// How far ahead of their even pace writes may go: `write_burst - 1` spacings.
+    write_tolerance: Duration,
+    /// The least time between any two requests, when requests are spaced.
+    request_spacing: Option<Duration>,
+    schedule: Arc<Mutex<Schedule>>,
+}
+
+/// The slots already given out, read and moved on under one lock.
+///
+/// A request takes its slot among writes and its slot among all requests together, at one
+/// instant, and then waits for it. Taken one after the other (as with two independent
+/// limiters), a write could wait for the request slots of other tasks after its write slot
+/// had come, and then go out closer to the next write than the write spacing: with many
+/// concurrent reads, by more than the margin.
+#[derive(Debug, Default)]
+struct Schedule {
+    /// When the next request of any kind may start at the earliest.
+    next_request: Option<Instant>,
+    /// When the next write would start were writes sent at their even pace (the theoretical
+    /// arrival time of the generic cell rate algorithm); bursts may go ahead of it.
+    next_write: Option<Instant>,
 }
 
 impl RateLimiter {
     /// A limiter that keeps to `limit`, for every client it is given to.
     pub fn new(limit: RateLimit) -> Self {
-        let writes = limit.write_spacing().and_then(|spacing| {
-            let burst = NonZeroU32::new(limit.write_burst).unwrap_or(NonZeroU32::MIN);
-            Quota::with_period(spacing).map(|quota| quota.allow_burst(burst))
-        });
-        let all = limit.request_spacing().and_then(Quota::with_period);
-        let limiter =
-            |quota: Quota| Arc::new(GovernorLimiter::direct_with_clock(quota, TokioClock));
+        let write_spacing = limit
+            .write_spacing()
+            .map(|spacing| spacing.min(LONGEST_SPACING));
+        let write_tolerance = write_spacing
+            .map(|spacing| {
+                spacing
+                    .saturating_mul(limit.write_burst.saturating_sub(1))
+                    .min(LONGEST_SPACING)
+            })
+            .unwrap_or_default();
         Self {
             limit,
-            writes: writes.map(limiter),
-            all: all.map(limiter),
+            write_spacing,
+            write_tolerance,
+            request_spacing: limit
+                .request_spacing()
+                .map(|spacing| spacing.min(LONGEST_SPACING)),
+            schedule: Arc::default(),
         }
     }
 
@@ -241,21 +224,51 @@ impl RateLimiter {
             *method,
             Method::POST | Method::PUT | Method::DELETE | Method::PATCH
         );
-        if write {
-            if let Some(writes) = &self.writes {
-                wait(writes).await;
-            }
-        }
-        // After the write limit, so that a write that waited there does not crowd the requests
-        // sent meanwhile.
-        self.acquire_request().await;
+        self.wait(write).await;
     }
 
     /// Waits until any request, e.g. for a token, may be sent.
     pub(crate) async fn acquire_request(&self) {
-        if let Some(all) = &self.all {
-            wait(all).await;
+        self.wait(false).await;
+    }
+
+    async fn wait(&self, write: bool) {
+        let at = self.reserve(write, Instant::now());
+        let wait = at.saturating_duration_since(Instant::now());
+        if !wait.is_zero() {
+            tracing::debug!(
+                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                "client-side rate limit reached; waiting"
+            );
+            // A caller that gives up while it waits leaves its slot unused: later requests
+            // wait a little longer than they had to, never less.
+            tokio::time::sleep_until(at).await;
         }
+    }
+
+    /// Takes the earliest slot from `now` on that keeps to every limit, and answers when it is.
+    fn reserve(&self, write: bool, now: Instant) -> Instant {
+        // The schedule is consistent after every statement, so a panic elsewhere while it was
+        // locked leaves nothing half done.
+        let mut schedule = self.schedule.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut at = now;
+        if let Some(next) = schedule.next_request {
+            at = at.max(next);
+        }
+        let write_spacing = self.write_spacing.filter(|_| write);
+        if let (Some(_), Some(next)) = (write_spacing, schedule.next_write) {
+            if let Some(earliest) = next.checked_sub(self.write_tolerance) {
+                at = at.max(earliest);
+            }
+        }
+        if let Some(spacing) = self.request_spacing {
+            schedule.next_request = Some(at + spacing);
+        }
+        if let Some(spacing) = write_spacing {
+            let pace = schedule.next_write.map_or(at, |next| next.max(at));
+            schedule.next_write = Some(pace + spacing);
+        }
+        at
     }
 }
 
@@ -264,18 +277,6 @@ impl fmt::Debug for RateLimiter {
         f.debug_struct("RateLimiter")
             .field("limit", &self.limit)
             .finish_non_exhaustive()
-    }
-}
-
-async fn wait(limiter: &Gcra) {
-    // Tasks that wait together race for the next cell; the losers wait again.
-    while let Err(not_until) = limiter.check() {
-        let wait = not_until.wait_time_from(TokioClock.now());
-        tracing::debug!(
-            wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
-            "client-side rate limit reached; waiting"
-        );
-        tokio::time::sleep(wait).await;
     }
 }
 
@@ -444,6 +445,62 @@ mod tests {
         ] {
             let limiter = RateLimiter::new(off.margin(Duration::from_secs(1)));
             assert_eq!(time(&limiter, Method::POST, 100).await, Duration::ZERO);
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn writes_keep_their_spacing_however_many_reads_compete() {
+        let limiter = RateLimiter::new(RateLimit::nexudus_default());
+        let started = Instant::now();
+        let mut tasks = tokio::task::JoinSet::new();
+        // Eight readers keep the request slots busy while two writers write.
+        for task in 0..10 {
+            let limiter = limiter.clone();
+            let method = if task < 2 { Method::POST } else { Method::GET };
+            tasks.spawn(async move {
+                let mut times = Vec::new();
+                for _ in 0..8 {
+                    limiter.acquire(&method).await;
+                    times.push((started.elapsed(), method == Method::POST));
+                }
+                times
+            });
+        }
+        let mut times: Vec<(Duration, bool)> = tasks.join_all().await.concat();
+        times.sort();
+        for pair in times.windows(2) {
+            assert!(
+                pair[1].0 - pair[0].0 >= Duration::from_millis(120),
+                "{pair:?}"
+            );
+        }
+        let writes: Vec<Duration> = times
+            .iter()
+            .filter(|(_, write)| *write)
+            .map(|(at, _)| *at)
+            .collect();
+        assert_eq!(writes.len(), 16);
+        for pair in writes.windows(2) {
+            assert!(
+                pair[1] - pair[0] >= Duration::from_millis(1_020),
+                "{writes:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn absurd_settings_neither_overflow_nor_panic() {
+        let limiter = RateLimiter::new(
+            RateLimit::none()
+                .writes_per(1, Duration::MAX)
+                .write_burst(u32::MAX)
+                .min_interval(Duration::MAX)
+                .margin(Duration::MAX),
+        );
+        let now = Instant::now();
+        for write in [true, false, true, true] {
+            let at = limiter.reserve(write, now);
+            assert!(at >= now);
         }
     }
 
