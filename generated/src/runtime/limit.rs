@@ -173,7 +173,7 @@ pub struct RateLimiter {
     schedule: Arc<Mutex<Schedule>>,
 }
 
-/// The slots already given out, read and moved on under one lock.
+/// The slots already given out, read and changed under one lock.
 ///
 /// A request takes its slot among writes and its slot among all requests together, at one
 /// instant, and then waits for it. Taken one after the other (as with two independent
@@ -182,8 +182,10 @@ pub struct RateLimiter {
 /// concurrent reads, by more than the margin.
 #[derive(Debug, Default)]
 struct Schedule {
-    /// When the next request of any kind may start at the earliest.
-    next_request: Option<Instant>,
+    /// The starts given out that can still be too close to a new one (none older than one
+    /// request spacing), in order. Later ones are writes waiting for their turn: a read may go
+    /// in a gap before them rather than wait behind them.
+    starts: Vec<Instant>,
     /// When the next write would start were writes sent at their even pace (the theoretical
     /// arrival time of the generic cell rate algorithm); bursts may go ahead of it.
     next_write: Option<Instant>,
@@ -252,9 +254,6 @@ impl RateLimiter {
         // locked leaves nothing half done.
         let mut schedule = self.schedule.lock().unwrap_or_else(PoisonError::into_inner);
         let mut at = now;
-        if let Some(next) = schedule.next_request {
-            at = at.max(next);
-        }
         let write_spacing = self.write_spacing.filter(|_| write);
         if let (Some(_), Some(next)) = (write_spacing, schedule.next_write) {
             if let Some(earliest) = next.checked_sub(self.write_tolerance) {
@@ -262,7 +261,18 @@ impl RateLimiter {
             }
         }
         if let Some(spacing) = self.request_spacing {
-            schedule.next_request = Some(at + spacing);
+            schedule.starts.retain(|start| *start + spacing > now);
+            // The earliest start at least `spacing` away from every other: in the first gap
+            // wide enough, or after the last.
+            let mut index = 0;
+            for start in &schedule.starts {
+                if at + spacing <= *start {
+                    break;
+                }
+                at = at.max(*start + spacing);
+                index += 1;
+            }
+            schedule.starts.insert(index, at);
         }
         if let Some(spacing) = write_spacing {
             let pace = schedule.next_write.map_or(at, |next| next.max(at));
@@ -486,6 +496,28 @@ mod tests {
                 "{writes:?}"
             );
         }
+    }
+
+    #[test]
+    fn reads_go_in_the_gaps_before_a_write_that_waits_for_its_turn() {
+        let limiter = RateLimiter::new(RateLimit::nexudus_default());
+        let now = Instant::now();
+        let ms = |millis: u64| now + Duration::from_millis(millis);
+        assert_eq!(limiter.reserve(true, now), now);
+        assert_eq!(limiter.reserve(true, now), ms(1_020));
+        // Reads made meanwhile need not wait behind the second write: 120 ms apart, they fill
+        // the second before it, and the one that would come too close to it goes after it.
+        for read in 1..=7 {
+            assert_eq!(limiter.reserve(false, now), ms(120 * read));
+        }
+        assert_eq!(limiter.reserve(false, now), ms(1_140));
+        assert_eq!(limiter.reserve(false, now), ms(1_260));
+        // Writes keep their own pace among them.
+        assert_eq!(limiter.reserve(true, now), ms(2_040));
+        assert_eq!(limiter.reserve(false, now), ms(1_380));
+        // Starts long past are forgotten; a later read is spaced from recent ones only.
+        assert_eq!(limiter.reserve(false, ms(5_000)), ms(5_000));
+        assert_eq!(limiter.reserve(false, ms(5_000)), ms(5_120));
     }
 
     #[test]
