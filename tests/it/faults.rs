@@ -343,7 +343,12 @@ async fn the_default_size_limit_is_32_mib() {
         ),
         "{error:?}"
     );
-    assert!(server.streamed() < HUNDRED_MB / 2, "{}", server.streamed());
+    // 32 MiB read, and what the sockets' buffers hold: well short of the whole body.
+    assert!(
+        server.streamed() < HUNDRED_MB * 3 / 4,
+        "{}",
+        server.streamed()
+    );
 
     // Below the limit nothing changes: a body of some megabytes is read whole.
     let record = format!(

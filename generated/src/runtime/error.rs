@@ -87,7 +87,8 @@ pub enum Error {
 
     /// Nexudus throttled the request (HTTP 409 with `Retry-After`) more often than the client
     /// is configured to wait and send it again, or asked for a longer wait than it is configured
-    /// to obey. A throttled request was not processed.
+    /// to obey. A throttled request was not processed. The same holds for the token request a
+    /// call with a password grant needed first: then nothing was sent for the call itself.
     #[error("{entity} {operation}: throttled by the server (HTTP 409){}", wait_suffix(*retry_after))]
     Throttled {
         /// The entity, e.g. `EmailAccount`.

@@ -35,8 +35,9 @@ pub struct RateLimit {
 /// A server counts requests when they arrive, and requests sent exactly 100 ms apart have been
 /// seen to arrive 92 to 99 ms apart; 61 writes sent one second apart arrived within 60 s. 20 ms
 /// is more than twice the largest early arrival seen between two requests, and over 60 writes
-/// it adds up to 1.2 s, which absorbs any one write being that late. It costs little: 8.3
-/// requests per second instead of 10, and 58.8 writes per minute instead of 60.
+/// it adds up to 1.2 s between the first and the 61st, far more than the travel times of two
+/// writes differ. It costs little: 8.3 requests per second instead of 10, and 58.8 writes per
+/// minute instead of 60.
 const DEFAULT_MARGIN: Duration = Duration::from_millis(20);
 
 const MINUTE: Duration = Duration::from_secs(60);
