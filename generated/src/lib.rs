@@ -54,9 +54,9 @@ pub use rust_decimal;
 
 pub use runtime::{
     Client, ClientBuilder, Command, CommandOutcome, CommandParameter, CommandParameterInfo,
-    DirectionEncoding, Error, Full, Operation, Page, PageRequest, RateLimit, Record, Secret,
-    SortDirection, SortKey, UnknownValue, ValidationError, ValidationErrors, ValidationOrigin,
-    WriteOutcome,
+    DirectionEncoding, Error, Full, Operation, Page, PageRequest, RateLimit, RateLimiter, Record,
+    Secret, SortDirection, SortKey, UnknownValue, ValidationError, ValidationErrors,
+    ValidationOrigin, WriteOutcome,
 };
 
 include!(concat!(env!("OUT_DIR"), "/entities.rs"));

@@ -1,15 +1,19 @@
 //! Integration tests: generated-code snapshots, schema diagnostics, the seeds' examples, the client
-//! over real HTTP, and a second entity added by one schema file.
+//! over real HTTP (against faults and sliding-window limits too), and a second entity added by
+//! one schema file.
 
 mod client;
 mod codegen;
 mod crash;
 mod diagnostics;
 mod extra_entity;
+mod faults;
 mod fuzz;
 mod import;
 mod naming;
+mod pacing;
 mod preserve;
+mod raw;
 mod readme;
 mod records;
 mod search;

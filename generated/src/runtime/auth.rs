@@ -12,7 +12,9 @@ use url::Url;
 
 use super::endpoint::{Endpoint, excerpt};
 use super::error::{Error, transport_summary};
-use super::limit::Limiter;
+use super::limit::RateLimiter;
+use super::response::{BodyFailure, read_body};
+use super::retry::{RetryPolicy, retry_after};
 use super::secret::Secret;
 
 /// How long before its expiry an access token is renewed, unless configured otherwise.
@@ -155,6 +157,10 @@ pub(crate) struct PasswordSettings {
     pub(crate) totp: Option<Secret>,
     pub(crate) client_id: Option<String>,
     pub(crate) renewal_margin: Duration,
+    /// How throttling answers of the token endpoint are waited out, as for any request.
+    pub(crate) policy: RetryPolicy,
+    /// The largest answer of the token endpoint read.
+    pub(crate) max_response_size: usize,
 }
 
 /// Access tokens from the password grant, shared by every clone of a client.
@@ -162,7 +168,7 @@ pub(crate) struct PasswordGrant {
     token_url: Url,
     settings: PasswordSettings,
     /// The client's rate limits: a token request is a request to Nexudus too.
-    limiter: Limiter,
+    limiter: RateLimiter,
     // Read for every request; written by the one task that renews, while the others wait.
     state: RwLock<TokenState>,
 }
@@ -173,6 +179,10 @@ struct TokenState {
     refresh_token: Option<Secret>,
     /// Counts the tokens obtained, so that a 401 to an already replaced token renews nothing.
     generation: u64,
+    /// Until when the token endpoint asked not to be sent another request (HTTP 409 with
+    /// `Retry-After`). No token request goes before then; a token due for renewal is used
+    /// meanwhile, as long as it has not expired.
+    throttled_until: Option<Instant>,
 }
 
 struct AccessToken {
@@ -201,6 +211,19 @@ impl TokenState {
         if due { None } else { self.current() }
     }
 
+    /// The token to send now without renewing it: the current one unless it is due for renewal,
+    /// and a due one that has not expired while the token endpoint has asked for a wait. So a
+    /// throttled renewal neither holds up callers nor is sent again before its time.
+    fn usable(&self, now: Instant) -> Option<Credential> {
+        if let Some(credential) = self.fresh(now) {
+            return Some(credential);
+        }
+        if self.throttled_until.is_some_and(|until| now < until) {
+            return self.unexpired(now);
+        }
+        None
+    }
+
     /// The current token, unless it has expired.
     fn unexpired(&self, now: Instant) -> Option<Credential> {
         let expired = self
@@ -218,6 +241,7 @@ impl TokenState {
             generation: Some(self.generation),
         };
         self.access = Some(token.access);
+        self.throttled_until = None;
         // Refresh tokens rotate: the one just used stops working once a new one is issued.
         if let Some(refresh_token) = token.refresh_token {
             self.refresh_token = Some(refresh_token);
@@ -230,7 +254,7 @@ impl PasswordGrant {
     pub(crate) fn new(
         token_url: Url,
         settings: PasswordSettings,
-        limiter: Limiter,
+        limiter: RateLimiter,
     ) -> Result<Self, String> {
         check_username(&settings.username, "password grant")?;
         if settings.password.expose().is_empty() {
@@ -259,7 +283,7 @@ impl PasswordGrant {
     }
 
     async fn credential(&self, http: &reqwest::Client) -> Result<Credential, Failure> {
-        if let Some(credential) = self.state.read().await.fresh(Instant::now()) {
+        if let Some(credential) = self.state.read().await.usable(Instant::now()) {
             return Ok(credential);
         }
         self.renew_due(http).await
@@ -269,13 +293,15 @@ impl PasswordGrant {
     async fn renew_due(&self, http: &reqwest::Client) -> Result<Credential, Failure> {
         let mut state = self.state.write().await;
         let now = Instant::now();
-        if let Some(credential) = state.fresh(now) {
+        if let Some(credential) = state.usable(now) {
             return Ok(credential);
         }
-        match self.renew(&mut state, http).await {
+        // Inside the renewal margin the old token still works: a renewal that fails, or that
+        // the token endpoint puts off, leaves it in use, and the caller does not wait for one.
+        let current = state.unexpired(now);
+        match self.renew(&mut state, http, current.is_none()).await {
             Ok(credential) => Ok(credential),
-            // Inside the renewal margin the old token still works; the next request tries again.
-            Err(failure) => state.unexpired(now).ok_or(failure),
+            Err(failure) => current.ok_or(failure),
         }
     }
 
@@ -290,15 +316,17 @@ impl PasswordGrant {
                 return Ok(credential);
             }
         }
-        self.renew(&mut state, http).await
+        self.renew(&mut state, http, true).await
     }
 
     /// Obtains a new token with the refresh token, or with the password when there is none
-    /// or the server no longer accepts it.
+    /// or the server no longer accepts it. With `wait`, the token endpoint's throttling is
+    /// waited out (see [`send`](Self::send)); without, it fails the renewal.
     async fn renew(
         &self,
         state: &mut TokenState,
         http: &reqwest::Client,
+        wait: bool,
     ) -> Result<Credential, Failure> {
         // Taken, not copied: once sent, the server may rotate it even if the answer is lost.
         if let Some(refresh_token) = state.refresh_token.take() {
@@ -312,7 +340,7 @@ impl PasswordGrant {
                 ("refresh_token", refresh_token.expose()),
                 ("client_id", client_id),
             ];
-            match self.request(http, &form).await {
+            match self.send(state, http, &form, wait).await {
                 Ok(token) => return Ok(state.store(token)),
                 Err(failure) if failure.code.as_deref() == Some("invalid_grant") => {}
                 Err(failure) => {
@@ -333,8 +361,55 @@ impl PasswordGrant {
         if let Some(client_id) = &settings.client_id {
             form.push(("client_id", client_id.as_str()));
         }
-        let token = self.request(http, &form).await?;
+        let token = self.send(state, http, &form, wait).await?;
         Ok(state.store(token))
+    }
+
+    /// Sends a token request once the wait the token endpoint last asked for is over. A
+    /// throttled request (HTTP 409 with `Retry-After`) is recorded in `state`, so that no other
+    /// goes before its time, and with `wait` it is waited out and sent again like any request,
+    /// within the client's `max_throttle_retries` and `max_throttle_wait`.
+    async fn send(
+        &self,
+        state: &mut TokenState,
+        http: &reqwest::Client,
+        form: &[(&str, &str)],
+        wait: bool,
+    ) -> Result<IssuedToken, Failure> {
+        let policy = &self.settings.policy;
+        let mut throttled = 0_u32;
+        loop {
+            if let Some(until) = state.throttled_until {
+                let left = until.saturating_duration_since(Instant::now());
+                if !left.is_zero() {
+                    if !wait || left > policy.max_throttle_wait {
+                        return Err(Failure::throttled(left));
+                    }
+                    tokio::time::sleep_until(until).await;
+                }
+            }
+            let failure = match self.request(http, form).await {
+                Ok(token) => return Ok(token),
+                Err(failure) => failure,
+            };
+            let Some(asked) = failure.retry_after else {
+                return Err(failure);
+            };
+            state.throttled_until = Instant::now().checked_add(asked);
+            if !wait || throttled >= policy.max_throttle_retries || asked > policy.max_throttle_wait
+            {
+                tracing::warn!(
+                    retry_after_ms = u64::try_from(asked.as_millis()).unwrap_or(u64::MAX),
+                    "token request throttled by Nexudus; not waiting"
+                );
+                return Err(failure);
+            }
+            throttled += 1;
+            tracing::info!(
+                retry_after_ms = u64::try_from(asked.as_millis()).unwrap_or(u64::MAX),
+                "token request throttled by Nexudus; waiting before sending again"
+            );
+        }
     }
 
     /// One `POST /api/token` with a form-encoded body.
@@ -354,7 +429,22 @@ impl PasswordGrant {
             .await
             .map_err(Failure::transport)?;
         let status = response.status().as_u16();
-        let body = response.bytes().await.map_err(Failure::transport)?;
+        let wait = retry_after(response.headers()).filter(|_| status == 409);
+        let limit = self.settings.max_response_size;
+        let body = read_body(response, limit)
+            .await
+            .map_err(|failure| match failure {
+                BodyFailure::Transport(source) => Failure::transport(source),
+                BodyFailure::TooLarge => Failure::message(
+                    Some(status),
+                    format!(
+                        "the token endpoint's answer is larger than the limit of {limit} bytes"
+                    ),
+                ),
+            })?;
+        if let Some(wait) = wait {
+            return Err(Failure::throttled(wait));
+        }
         token_result(status, &body, requested_at, self.settings.renewal_margin)
             .map_err(|failure| failure.scrubbed(form))
     }
@@ -372,6 +462,7 @@ fn token_result(
         code,
         message,
         source: None,
+        retry_after: None,
     };
     if (200..300).contains(&status) {
         // The body holds tokens, so none of it goes into an error.
@@ -496,6 +587,8 @@ struct Failure {
     code: Option<String>,
     message: String,
     source: Option<reqwest::Error>,
+    /// The wait the token endpoint asked for when it throttled the request.
+    retry_after: Option<Duration>,
 }
 
 impl Failure {
@@ -505,6 +598,29 @@ impl Failure {
             code: None,
             message: format!("token request: {}", transport_summary(&source)),
             source: Some(source),
+            retry_after: None,
+        }
+    }
+
+    fn message(status: Option<u16>, message: String) -> Self {
+        Self {
+            status,
+            code: None,
+            message,
+            source: None,
+            retry_after: None,
+        }
+    }
+
+    /// The token endpoint throttled the request and asked for `wait`, or had asked for a wait
+    /// of which `wait` is left.
+    fn throttled(wait: Duration) -> Self {
+        Self {
+            status: Some(409),
+            code: None,
+            message: "the token endpoint throttled the request".to_owned(),
+            source: None,
+            retry_after: Some(wait),
         }
     }
 
@@ -523,7 +639,12 @@ impl Failure {
         self
     }
 
+    /// The error of the call that needed the token: [`Error::Throttled`] when the token
+    /// endpoint stayed throttled, [`Error::Auth`] otherwise.
     fn into_error(self, endpoint: &Endpoint) -> Error {
+        if self.retry_after.is_some() {
+            return endpoint.throttled(self.retry_after);
+        }
         Error::Auth {
             entity: endpoint.entity,
             operation: endpoint.operation,
@@ -592,6 +713,11 @@ mod tests {
         /// How many password grants succeed; later ones are refused.
         passwords_accepted: usize,
         passwords_seen: AtomicUsize,
+        /// How many of the next password and refresh grants are throttled (409 with
+        /// `Retry-After: retry_after`), before anything else is checked.
+        throttle_passwords: AtomicUsize,
+        throttle_refreshes: AtomicUsize,
+        retry_after: u64,
     }
 
     impl TokenEndpoint {
@@ -603,7 +729,18 @@ mod tests {
                 refuse_refresh: false,
                 passwords_accepted: usize::MAX,
                 passwords_seen: AtomicUsize::new(0),
+                throttle_passwords: AtomicUsize::new(0),
+                throttle_refreshes: AtomicUsize::new(0),
+                retry_after: 1,
             }
+        }
+
+        /// Throttles the next `passwords` password grants and `refreshes` refresh grants.
+        fn throttling(mut self, passwords: usize, refreshes: usize, retry_after: u64) -> Self {
+            self.throttle_passwords = AtomicUsize::new(passwords);
+            self.throttle_refreshes = AtomicUsize::new(refreshes);
+            self.retry_after = retry_after;
+            self
         }
     }
 
@@ -615,6 +752,18 @@ mod tests {
     impl wiremock::Respond for TokenEndpoint {
         fn respond(&self, request: &Request) -> ResponseTemplate {
             let form: BTreeMap<String, String> = form_of(request).into_iter().collect();
+            let throttle = match form.get("grant_type").map(String::as_str) {
+                Some("password") => Some(&self.throttle_passwords),
+                Some("refresh_token") => Some(&self.throttle_refreshes),
+                _ => None,
+            };
+            if throttle.is_some_and(|left| {
+                left.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                    .is_ok()
+            }) {
+                return ResponseTemplate::new(409)
+                    .insert_header("Retry-After", self.retry_after.to_string().as_str());
+            }
             let mut latest = self.latest_refresh.lock().expect("not poisoned");
             match form.get("grant_type").map(String::as_str) {
                 Some("password")
@@ -1120,6 +1269,37 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_token_answer_over_the_size_limit_is_an_auth_error() {
+        let server = MockServer::start().await;
+        Mock::given(path("/api/token"))
+            .respond_with(ResponseTemplate::new(200).set_body_string(" ".repeat(4_096)))
+            .mount(&server)
+            .await;
+        let client = build(password_builder(&server).max_response_size(1_024));
+        let error = write(&client).await.expect_err("too large");
+        assert!(
+            matches!(
+                error,
+                Error::Auth {
+                    status: Some(200),
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+        assert_eq!(
+            error.to_string(),
+            "EmailAccount create: could not authenticate: \
+             the token endpoint's answer is larger than the limit of 1024 bytes"
+        );
+        assert!(
+            requests_to(&server, "/api/crm/emailaccounts")
+                .await
+                .is_empty()
+        );
+    }
+
+    #[tokio::test]
     async fn a_refused_refresh_token_falls_back_to_the_password_grant_once() {
         let mut tokens = TokenEndpoint::new(&[3_600]);
         tokens.refuse_refresh = true;
@@ -1300,8 +1480,10 @@ mod tests {
             totp: None,
             client_id: None,
             renewal_margin: DEFAULT_RENEWAL_MARGIN,
+            policy: RetryPolicy::default(),
+            max_response_size: crate::runtime::response::DEFAULT_MAX_RESPONSE_SIZE,
         };
-        let grant = PasswordGrant::new(token_url, settings, Limiter::new(RateLimit::none()))
+        let grant = PasswordGrant::new(token_url, settings, RateLimiter::new(RateLimit::none()))
             .expect("grant");
         let http = reqwest::Client::new();
         let header = |credential: Credential| credential.header().clone();
@@ -1321,5 +1503,129 @@ mod tests {
             "Bearer access-2"
         );
         assert_eq!(grant_types(&server).await, ["password", "refresh_token"]);
+    }
+
+    #[tokio::test]
+    async fn a_throttled_renewal_keeps_the_valid_token_and_is_not_sent_again_before_its_time() {
+        let tokens = TokenEndpoint::new(&[3_600]).throttling(0, 1, 30);
+        let server = server_with(tokens, refusing(&[])).await;
+        let client = build(password_builder(&server));
+        write(&client).await.expect("signed in");
+
+        // Due for renewal; the renewal is throttled for 30 s, and the token is good for 50 s.
+        jump(3_550).await;
+        let started = std::time::Instant::now();
+        write(&client).await.expect("the current token still works");
+        write(&client).await.expect("and again");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "calls with a valid token do not wait out the token endpoint's 30 s"
+        );
+        assert_eq!(
+            grant_types(&server).await,
+            ["password", "refresh_token"],
+            "no token request before the 30 s are over"
+        );
+
+        jump(31).await;
+        write(&client).await.expect("renewed");
+        assert_eq!(
+            grant_types(&server).await,
+            ["password", "refresh_token", "refresh_token"]
+        );
+        let forms = token_forms(&server).await;
+        assert_eq!(
+            forms[2].get("refresh_token").map(String::as_str),
+            Some("refresh-1"),
+            "a throttled request was not processed: its refresh token is still good"
+        );
+        assert_eq!(
+            write_tokens(&server).await,
+            ["access-1", "access-1", "access-1", "access-2"]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_call_without_a_valid_token_waits_out_a_throttled_token_request() {
+        // The first sign-in is throttled.
+        let server = server_with(
+            TokenEndpoint::new(&[3_600]).throttling(1, 0, 1),
+            refusing(&[]),
+        )
+        .await;
+        let client = build(password_builder(&server));
+        let started = std::time::Instant::now();
+        write(&client).await.expect("signed in after the wait");
+        assert!(
+            started.elapsed() >= Duration::from_secs(1),
+            "Retry-After was kept"
+        );
+        assert_eq!(grant_types(&server).await, ["password", "password"]);
+        assert_eq!(write_tokens(&server).await, ["access-1"]);
+
+        // A renewal of an expired token is throttled.
+        let server = server_with(
+            TokenEndpoint::new(&[3_600]).throttling(0, 1, 1),
+            refusing(&[]),
+        )
+        .await;
+        let client = build(password_builder(&server));
+        write(&client).await.expect("signed in");
+        jump(3_600).await;
+        let started = std::time::Instant::now();
+        write(&client).await.expect("renewed after the wait");
+        assert!(
+            started.elapsed() >= Duration::from_secs(1),
+            "Retry-After was kept"
+        );
+        assert_eq!(
+            grant_types(&server).await,
+            ["password", "refresh_token", "refresh_token"]
+        );
+        assert_eq!(write_tokens(&server).await, ["access-1", "access-2"]);
+    }
+
+    #[tokio::test]
+    async fn a_token_request_that_stays_throttled_is_a_throttled_error() {
+        // A wait longer than `max_throttle_wait` is not waited for.
+        let server = server_with(
+            TokenEndpoint::new(&[WEEK]).throttling(1, 0, 120),
+            refusing(&[]),
+        )
+        .await;
+        let client = build(password_builder(&server));
+        let error = write(&client).await.expect_err("throttled for 2 minutes");
+        assert!(
+            matches!(
+                error,
+                Error::Throttled {
+                    entity: "EmailAccount",
+                    operation: Operation::Create,
+                    retry_after: Some(wait),
+                } if wait == Duration::from_secs(120)
+            ),
+            "{error:?}"
+        );
+        assert_eq!(
+            error.to_string(),
+            "EmailAccount create: throttled by the server (HTTP 409); retry after 120 s"
+        );
+        assert!(!format!("{error:?}").contains(PASSWORD));
+        // The next call does not send before the wait is over either.
+        let error = write(&client).await.expect_err("still throttled");
+        assert!(matches!(error, Error::Throttled { .. }), "{error:?}");
+        assert_eq!(grant_types(&server).await, ["password"]);
+        assert!(write_tokens(&server).await.is_empty());
+
+        // Nor more often than `max_throttle_retries`.
+        let server = server_with(
+            TokenEndpoint::new(&[WEEK]).throttling(5, 0, 1),
+            refusing(&[]),
+        )
+        .await;
+        let client = build(password_builder(&server).max_throttle_retries(0));
+        let error = write(&client).await.expect_err("not retried");
+        assert!(matches!(error, Error::Throttled { .. }), "{error:?}");
+        assert_eq!(grant_types(&server).await, ["password"]);
     }
 }

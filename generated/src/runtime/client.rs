@@ -17,9 +17,10 @@ use super::auth::{
 use super::command::{Command, CommandOutcome, CommandParameter, RunCommandBody};
 use super::endpoint::{Endpoint, Operation, WriteOutcome};
 use super::error::{Error, transport_summary};
-use super::limit::{Limiter, RateLimit};
+use super::limit::{RateLimit, RateLimiter};
 use super::page::Page;
 use super::record::{Full, Record};
+use super::response::{BodyFailure, DEFAULT_MAX_RESPONSE_SIZE, read_body};
 use super::retry::{RetryPolicy, backoff, random, retry_after};
 use super::search::{DirectionEncoding, PageRequest, SortKey};
 use super::secret::Secret;
@@ -47,7 +48,8 @@ struct Shared {
     base_url: Url,
     auth: Auth,
     policy: RetryPolicy,
-    limiter: Limiter,
+    limiter: RateLimiter,
+    max_response_size: usize,
     direction_encoding: DirectionEncoding,
 }
 
@@ -436,11 +438,17 @@ impl Client {
         }
         let status = response.status().as_u16();
         let retry_after = retry_after(response.headers());
-        let body = response.bytes().await.map_err(AttemptFailure::Transport)?;
+        let limit = self.shared.max_response_size;
+        let body = read_body(response, limit)
+            .await
+            .map_err(|failure| match failure {
+                BodyFailure::Transport(source) => AttemptFailure::Transport(source),
+                BodyFailure::TooLarge => AttemptFailure::Failed(endpoint.too_large(status, limit)),
+            })?;
         Ok(Answer {
             status,
             retry_after,
-            body: body.into(),
+            body,
         })
     }
 
@@ -545,6 +553,9 @@ pub struct ClientBuilder {
     user_agent: String,
     policy: RetryPolicy,
     rate_limit: RateLimit,
+    /// A limiter shared with other clients; when set, `rate_limit` is not used.
+    limiter: Option<RateLimiter>,
+    max_response_size: usize,
     direction_encoding: DirectionEncoding,
 }
 
@@ -562,6 +573,8 @@ impl Default for ClientBuilder {
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             policy: RetryPolicy::default(),
             rate_limit: RateLimit::nexudus_default(),
+            limiter: None,
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             direction_encoding: DirectionEncoding::default(),
         }
     }
@@ -623,10 +636,10 @@ impl ClientBuilder {
         self
     }
 
-    /// The limit for one attempt of a request, from connecting to reading the body; default 30
-    /// seconds. It applies to token requests too. A request that runs out of time fails with
-    /// [`Error::Transport`] ("the request timed out"), unless it may be retried (see
-    /// [`max_retries`](Self::max_retries)).
+    /// The limit for one attempt of a request, from connecting until the last byte of the body
+    /// has arrived, however slowly it comes; default 30 seconds. It applies to token requests
+    /// too. A request that runs out of time fails with [`Error::Transport`] ("the request timed
+    /// out"), unless it may be retried (see [`max_retries`](Self::max_retries)).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -671,11 +684,37 @@ impl ClientBuilder {
     }
 
     /// How fast requests may be sent; default `RateLimit::nexudus_default()`: at most 60 writes
-    /// per minute and one request per 100 ms, Nexudus's published limits. A request waits until
-    /// it may go. `RateLimit::none()` switches client-side limiting off. Clones of the client
-    /// share the limits.
+    /// per minute and one request per 100 ms, Nexudus's published limits, with a margin of
+    /// 20 ms. A request waits until it may go. `RateLimit::none()` switches client-side limiting
+    /// off. Clones of the client share the limits; other clients do not (see
+    /// [`rate_limiter`](Self::rate_limiter)). Replaces an earlier `rate_limiter`.
     pub fn rate_limit(mut self, limit: RateLimit) -> Self {
         self.rate_limit = limit;
+        self.limiter = None;
+        self
+    }
+
+    /// Keeps to a limiter that other clients share, instead of limits of this client's own;
+    /// replaces an earlier [`rate_limit`](Self::rate_limit).
+    ///
+    /// Nexudus counts its limits per account, so clients built separately for one account need
+    /// this to stay within them together: each keeping to the limits on its own, they would
+    /// together send more than the account may. Clones of one client need nothing: they share
+    /// its limiter already. See [`RateLimiter`].
+    pub fn rate_limiter(mut self, limiter: RateLimiter) -> Self {
+        self.limiter = Some(limiter);
+        self
+    }
+
+    /// The largest response body read, in bytes; default 32 MiB (`32 * 1024 * 1024`).
+    ///
+    /// Nexudus's answers (a record, a page of search results) are far smaller, so a larger one
+    /// is a broken proxy or server, and reading it whole could exhaust memory. The body is read
+    /// as it arrives and reading stops once it passes the limit (at once when `Content-Length`
+    /// announces more), with [`Error::ResponseTooLarge`]; the request is not sent again. It
+    /// applies to token requests too. `usize::MAX` switches the limit off.
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.max_response_size = bytes;
         self
     }
 
@@ -706,7 +745,10 @@ impl ClientBuilder {
     /// never contains a password or token.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = parse_base_url(&self.base_url)?;
-        let limiter = Limiter::new(self.rate_limit);
+        let limiter = self
+            .limiter
+            .clone()
+            .unwrap_or_else(|| RateLimiter::new(self.rate_limit));
         let auth = self.auth(&base_url, &limiter)?;
 
         let http = reqwest::Client::builder()
@@ -729,13 +771,14 @@ impl ClientBuilder {
                 auth,
                 policy: self.policy,
                 limiter,
+                max_response_size: self.max_response_size,
                 direction_encoding: self.direction_encoding,
             }),
         })
     }
 
     /// The one kind of credentials configured.
-    fn auth(&self, base_url: &Url, limiter: &Limiter) -> Result<Auth, Error> {
+    fn auth(&self, base_url: &Url, limiter: &RateLimiter) -> Result<Auth, Error> {
         let given: Vec<&str> = [
             self.token
                 .as_ref()
@@ -768,6 +811,8 @@ impl ClientBuilder {
                 totp: self.totp.clone(),
                 client_id: self.client_id.clone(),
                 renewal_margin: self.renewal_margin,
+                policy: self.policy,
+                max_response_size: self.max_response_size,
             };
             PasswordGrant::new(join(base_url, TOKEN_PATH)?, settings, limiter.clone())
                 .map(|grant| Auth::Password(Box::new(grant)))

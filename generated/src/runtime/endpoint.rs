@@ -238,6 +238,16 @@ impl Endpoint {
         }
     }
 
+    /// The error for a response whose body passed the client's size limit.
+    pub(crate) fn too_large(&self, status: u16, limit: usize) -> Error {
+        Error::ResponseTooLarge {
+            entity: self.entity,
+            operation: self.operation,
+            status,
+            limit,
+        }
+    }
+
     /// The error for a request that stayed throttled.
     pub(crate) fn throttled(&self, retry_after: Option<Duration>) -> Error {
         Error::Throttled {

@@ -87,7 +87,8 @@ pub enum Error {
 
     /// Nexudus throttled the request (HTTP 409 with `Retry-After`) more often than the client
     /// is configured to wait and send it again, or asked for a longer wait than it is configured
-    /// to obey. A throttled request was not processed.
+    /// to obey. A throttled request was not processed. The same holds for the token request a
+    /// call with a password grant needed first: then nothing was sent for the call itself.
     #[error("{entity} {operation}: throttled by the server (HTTP 409){}", wait_suffix(*retry_after))]
     Throttled {
         /// The entity, e.g. `EmailAccount`.
@@ -182,6 +183,23 @@ pub enum Error {
         source: serde_json::Error,
     },
 
+    /// The response body was larger than the client accepts (see
+    /// `ClientBuilder::max_response_size`). Reading stopped at the limit, or before reading when
+    /// `Content-Length` announced more; the request is not sent again.
+    #[error(
+        "{entity} {operation}: the HTTP {status} response is larger than the limit of {limit} bytes"
+    )]
+    ResponseTooLarge {
+        /// The entity, e.g. `EmailAccount`.
+        entity: &'static str,
+        /// The operation that was attempted.
+        operation: Operation,
+        /// The HTTP status code of the response.
+        status: u16,
+        /// The limit in bytes that the body passed.
+        limit: usize,
+    },
+
     /// The request could not be turned into JSON.
     #[error("{entity} {operation}: could not encode the request body")]
     Encode {
@@ -213,13 +231,15 @@ impl Error {
     }
 
     /// The HTTP status of the response, for [`Error::Status`], [`Error::ServerError`],
-    /// [`Error::Decode`], [`Error::Unauthorized`], [`Error::Forbidden`], [`Error::NotFound`] and
-    /// [`Error::Throttled`], and of the token endpoint's answer for [`Error::Auth`].
+    /// [`Error::Decode`], [`Error::ResponseTooLarge`], [`Error::Unauthorized`],
+    /// [`Error::Forbidden`], [`Error::NotFound`] and [`Error::Throttled`], and of the token
+    /// endpoint's answer for [`Error::Auth`].
     pub fn status(&self) -> Option<u16> {
         match self {
             Self::Status { status, .. }
             | Self::ServerError { status, .. }
-            | Self::Decode { status, .. } => Some(*status),
+            | Self::Decode { status, .. }
+            | Self::ResponseTooLarge { status, .. } => Some(*status),
             Self::Unauthorized { .. } => Some(401),
             Self::Forbidden { .. } => Some(403),
             Self::NotFound { .. } => Some(404),
@@ -242,6 +262,7 @@ impl Error {
             | Self::Auth { entity, .. }
             | Self::Transport { entity, .. }
             | Self::Decode { entity, .. }
+            | Self::ResponseTooLarge { entity, .. }
             | Self::Encode { entity, .. } => Some(entity),
             Self::Config { .. } => None,
         }
@@ -260,6 +281,7 @@ impl Error {
             | Self::Auth { operation, .. }
             | Self::Transport { operation, .. }
             | Self::Decode { operation, .. }
+            | Self::ResponseTooLarge { operation, .. }
             | Self::Encode { operation, .. } => Some(*operation),
             Self::Config { .. } => None,
         }

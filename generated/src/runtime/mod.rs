@@ -14,6 +14,7 @@ mod limit;
 mod open_enum;
 mod page;
 mod record;
+mod response;
 mod retry;
 mod search;
 #[cfg(test)]
@@ -26,7 +27,7 @@ pub use client::{Client, ClientBuilder};
 pub use command::{Command, CommandOutcome, CommandParameter, CommandParameterInfo};
 pub use endpoint::{Operation, WriteOutcome};
 pub use error::{Error, ValidationOrigin};
-pub use limit::RateLimit;
+pub use limit::{RateLimit, RateLimiter};
 pub use open_enum::UnknownValue;
 pub use page::Page;
 pub use record::{Full, Record};
