@@ -187,21 +187,7 @@ impl Checker<'_> {
             );
             return None;
         };
-        let words = naming::words(entity);
-        let (last, leading) = words.split_last()?;
-        let prefix = leading.concat();
-        // `Country` -> `countries`: a final `y` may become `ies`.
-        let y_plural = last
-            .strip_suffix('y')
-            .map(|stem| format!("{stem}ies"))
-            .unwrap_or_else(|| last.clone());
-        let plural_last = plural.strip_prefix(prefix.as_str()).filter(|rest| {
-            (rest.starts_with(last.as_str()) || rest.starts_with(y_plural.as_str()))
-                && rest
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        });
-        let Some(plural_last) = plural_last else {
+        let Some(accessor) = naming::accessor(entity, plural) else {
             self.error(
                 path,
                 format!("the last path segment `{plural}` is not the lower-case plural of `{entity}`"),
@@ -212,9 +198,6 @@ impl Checker<'_> {
             );
             return None;
         };
-        let mut accessor_words = leading.to_vec();
-        accessor_words.push(plural_last.to_owned());
-        let accessor = accessor_words.join("_");
         if naming::CLIENT_METHODS.contains(&accessor.as_str()) {
             self.error(
                 path,
@@ -814,17 +797,8 @@ impl Checker<'_> {
         raw: &[RawEnum],
         enums: &[Enum],
     ) {
-        let handle = heck::ToUpperCamelCase::to_upper_camel_case(accessor);
-        let generated = [
-            entity.to_owned(),
-            handle.clone(),
-            format!("{entity}Create"),
-            format!("{entity}CreateRequired"),
-            format!("{entity}Update"),
-            format!("{entity}UpdateRequired"),
-            format!("{entity}Filter"),
-            format!("{entity}Sort"),
-        ];
+        let handle = naming::handle_type(accessor);
+        let generated = naming::entity_type_names(entity, accessor);
         if generated.iter().filter(|name| **name == handle).count() > 1 {
             self.error(
                 path,

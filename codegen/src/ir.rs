@@ -5,10 +5,8 @@
 
 use std::collections::BTreeSet;
 
-use heck::ToUpperCamelCase;
-
 use crate::diagnostics::Location;
-use crate::model::Bound;
+use crate::naming;
 
 /// Every entity of a schema folder, in a fixed order (by area, then module name).
 pub(crate) struct Ir {
@@ -218,6 +216,14 @@ impl Write {
         }
     }
 
+    /// The HTTP method that sends the body: `POST` creates, `PUT` replaces.
+    pub(crate) fn http_method(self) -> &'static str {
+        match self {
+            Write::Create => "POST",
+            Write::Update => "PUT",
+        }
+    }
+
     /// `Create` or `Update`, as used in type and constant names.
     pub(crate) fn title(self) -> &'static str {
         match self {
@@ -341,17 +347,17 @@ pub(crate) enum Rule {
 impl Entity {
     /// `EmailAccountCreate` / `EmailAccountUpdate`.
     pub(crate) fn request_type(&self, write: Write) -> String {
-        format!("{}{}", self.name, write.title())
+        naming::request_type(&self.name, write.title())
     }
 
     /// `EmailAccountCreateRequired`: the fields a caller must give.
     pub(crate) fn required_type(&self, write: Write) -> String {
-        format!("{}{}Required", self.name, write.title())
+        naming::required_type(&self.name, write.title())
     }
 
     /// `EmailAccounts`: the handle returned by `client.email_accounts()`.
     pub(crate) fn handle_type(&self) -> String {
-        self.accessor.to_upper_camel_case()
+        naming::handle_type(&self.accessor)
     }
 
     /// The write operations this entity declares, in a fixed order.
@@ -399,6 +405,96 @@ impl Entity {
             .collect()
     }
 }
+
+/// One check that `validate()` runs on a field.
+pub(crate) enum Check<'a> {
+    /// A value the API requires: not blank, with the message Nexudus gives.
+    Required,
+    NotBlank {
+        reason: &'a str,
+    },
+    Range {
+        min: Option<i64>,
+        max: Option<i64>,
+        reason: &'a str,
+    },
+    Email {
+        reason: &'a str,
+    },
+}
+
+impl Check<'_> {
+    /// What the check demands, for the rustdoc of the field it guards.
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            Check::Required => "not blank (the API requires a value)".to_owned(),
+            Check::NotBlank { reason } => format!("not blank ({reason})"),
+            Check::Email { reason } => format!("an e-mail address ({reason})"),
+            Check::Range { min, max, reason } => {
+                let bounds = match (min, max) {
+                    (Some(min), Some(max)) => format!("from {min} to {max}"),
+                    (Some(min), None) => format!("at least {min}"),
+                    (None, Some(max)) => format!("at most {max}"),
+                    (None, None) => "any value".to_owned(),
+                };
+                format!("{bounds} ({reason})")
+            }
+        }
+    }
+}
+
+impl Field {
+    /// The checks of the field in one write, decided here for the SDK's `validate()` and the
+    /// server alike: a required string must not be blank (Nexudus answers "is a required field"
+    /// for an empty one), then the rules the schema declares (`not_blank` only where the first
+    /// does not already say it).
+    pub(crate) fn checks(&self, write: Write) -> Vec<Check<'_>> {
+        let field = self;
+        let mut checks = Vec::new();
+        let required_string = field.presence(write) == Presence::Required
+            && field.ty == FieldType::Scalar(Scalar::String);
+        if required_string {
+            checks.push(Check::Required);
+        }
+        for rule in &field.rules {
+            match rule {
+                Rule::NotBlank { .. } if required_string => {}
+                Rule::NotBlank { reason } => checks.push(Check::NotBlank { reason }),
+                Rule::Email { reason } => checks.push(Check::Email { reason }),
+                Rule::Range { min, max, reason } => checks.push(Check::Range {
+                    min: *min,
+                    max: *max,
+                    reason,
+                }),
+            }
+        }
+        checks
+    }
+}
+
+/// How a search filter compares a property with its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Bound {
+    /// `{Entity}_{Property}`: equal.
+    Equal,
+    /// `from_{Entity}_{Property}`: at least.
+    From,
+    /// `to_{Entity}_{Property}`: at most.
+    To,
+}
+
+/// A property a search can be ordered by: its wire name and what it is.
+pub(crate) struct SortKey {
+    pub(crate) wire_name: String,
+    pub(crate) description: String,
+}
+
+/// The base fields every search can be ordered by, before the entity's own.
+const BASE_SORT_KEYS: [(&str, &str); 3] = [
+    ("Id", "The record's Id: the order when none is asked for."),
+    ("CreatedOn", "When the record was created."),
+    ("UpdatedOn", "When the record was last changed."),
+];
 
 /// One search filter: a query parameter, and the field of the generated filter struct setting it.
 pub(crate) struct Filter {
@@ -507,14 +603,37 @@ impl Entity {
         filters
     }
 
+    /// What `orderBy` accepts: the base fields `Id`, `CreatedOn` and `UpdatedOn`, then every
+    /// sortable field in schema order.
+    pub(crate) fn sort_keys(&self) -> Vec<SortKey> {
+        let base = BASE_SORT_KEYS.iter().map(|(wire, description)| SortKey {
+            wire_name: (*wire).to_owned(),
+            description: (*description).to_owned(),
+        });
+        let own = self
+            .fields
+            .iter()
+            .filter(|field| field.is_sortable())
+            .map(|field| SortKey {
+                wire_name: field.wire_name.clone(),
+                description: field
+                    .description
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
+            });
+        base.chain(own).collect()
+    }
+
     /// `EmailAccountFilter`: the search filters.
     pub(crate) fn filter_type(&self) -> String {
-        format!("{}Filter", self.name)
+        naming::filter_type(&self.name)
     }
 
     /// `EmailAccountSort`: the properties a search can be ordered by.
     pub(crate) fn sort_type(&self) -> String {
-        format!("{}Sort", self.name)
+        naming::sort_type(&self.name)
     }
 }
 
@@ -523,7 +642,7 @@ pub(crate) fn base_range_filters(entity: &str) -> Vec<Filter> {
     RANGED_BASE_FIELDS
         .iter()
         .flat_map(|wire| {
-            let rust = crate::naming::field_name(wire);
+            let rust = naming::field_name(wire);
             range_filters(entity, wire, &rust, FieldType::Scalar(Scalar::DateTime))
         })
         .collect()

@@ -122,8 +122,12 @@ pub struct FieldModel {
     /// The value the SDK sends when the caller gives none, for a required field the server
     /// can do without.
     pub default: Option<i64>,
-    /// The rules its value must satisfy.
+    /// The rules its schema declares.
     pub rules: Vec<Rule>,
+    /// What a create checks of its value, in order: the SDK's `validate()` runs the same.
+    pub create_checks: Vec<Check>,
+    /// What an update checks of its value, in order.
+    pub update_checks: Vec<Check>,
 }
 
 impl FieldModel {
@@ -134,6 +138,16 @@ impl FieldModel {
             Operation::Create => self.create,
             Operation::Update => self.update,
             _ => Presence::Absent,
+        }
+    }
+
+    /// What the body of `write` ([`Operation::Create`] or [`Operation::Update`]) checks of the
+    /// field's value; nothing for any other operation.
+    pub fn checks(&self, write: Operation) -> &[Check] {
+        match write {
+            Operation::Create => &self.create_checks,
+            Operation::Update => &self.update_checks,
+            _ => &[],
         }
     }
 }
@@ -195,6 +209,26 @@ pub enum Rule {
         max: Option<i64>,
     },
     /// An e-mail address.
+    Email,
+}
+
+/// One check of a field's value in a write, decided by the generator for the SDK and the server
+/// alike; [`rules`] gives each its verdict and message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Check {
+    /// A required string: not blank ([`rules::required`]).
+    Required,
+    /// A `not_blank` rule ([`rules::not_blank`]).
+    NotBlank,
+    /// A `range` rule ([`rules::range`]).
+    Range {
+        /// The lowest value allowed, if any.
+        min: Option<i64>,
+        /// The highest value allowed, if any.
+        max: Option<i64>,
+    },
+    /// An `email` rule ([`rules::email`]).
     Email,
 }
 

@@ -111,6 +111,70 @@ pub(crate) fn link_name(ident: &proc_macro2::Ident) -> String {
     text.strip_prefix("r#").map(str::to_owned).unwrap_or(text)
 }
 
+/// The client method of an entity's collection path: the entity's words with the last one
+/// replaced by the path's plural of it (`EmailAccount`, `emailaccounts` -> `email_accounts`;
+/// `Country`, `countries` -> `countries`). `None` when `plural` is not the lower-case plural of
+/// `entity`.
+pub(crate) fn accessor(entity: &str, plural: &str) -> Option<String> {
+    let words = words(entity);
+    let (last, leading) = words.split_last()?;
+    let prefix = leading.concat();
+    // `Country` -> `countries`: a final `y` may become `ies`.
+    let y_plural = last
+        .strip_suffix('y')
+        .map(|stem| format!("{stem}ies"))
+        .unwrap_or_else(|| last.clone());
+    let plural_last = plural.strip_prefix(prefix.as_str()).filter(|rest| {
+        (rest.starts_with(last.as_str()) || rest.starts_with(y_plural.as_str()))
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    })?;
+    let mut accessor_words = leading.to_vec();
+    accessor_words.push(plural_last.to_owned());
+    Some(accessor_words.join("_"))
+}
+
+/// `EmailAccounts`: the type of the handle an accessor answers.
+pub(crate) fn handle_type(accessor: &str) -> String {
+    accessor.to_upper_camel_case()
+}
+
+/// `EmailAccountCreate` (`write` is `Create` or `Update`).
+pub(crate) fn request_type(entity: &str, write: &str) -> String {
+    format!("{entity}{write}")
+}
+
+/// `EmailAccountCreateRequired`: the fields a caller must give.
+pub(crate) fn required_type(entity: &str, write: &str) -> String {
+    format!("{entity}{write}Required")
+}
+
+/// `EmailAccountFilter`: the search filters.
+pub(crate) fn filter_type(entity: &str) -> String {
+    format!("{entity}Filter")
+}
+
+/// `EmailAccountSort`: the properties a search can be ordered by.
+pub(crate) fn sort_type(entity: &str) -> String {
+    format!("{entity}Sort")
+}
+
+/// Every type name the generator gives an entity: the record, the handle, the request types,
+/// the filter and the sort keys. An enum of the entity may take none of them.
+pub(crate) fn entity_type_names(entity: &str, accessor: &str) -> [String; 8] {
+    [
+        entity.to_owned(),
+        handle_type(accessor),
+        request_type(entity, "Create"),
+        required_type(entity, "Create"),
+        request_type(entity, "Update"),
+        required_type(entity, "Update"),
+        filter_type(entity),
+        sort_type(entity),
+    ]
+}
+
 /// Whether `name` can be used as written for an identifier (ASCII letters, digits, `_`).
 pub(crate) fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();

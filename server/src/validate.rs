@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
 use nexudus_codegen::model::{
-    EntityModel, Model, Operation, Presence, Rule, Scalar, ValueType, rules,
+    Check, EntityModel, Model, Operation, Presence, Scalar, ValueType, rules,
 };
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -124,16 +124,8 @@ pub(crate) fn check_write(
             }
         };
         let before = problems.len();
-        let text = stored.as_str();
-        if let (Presence::Required, Some(message)) = (presence, text.and_then(rules::required)) {
-            problems.push(Problem::new(
-                &field.name,
-                message,
-                attempted(field.secret, &stored),
-            ));
-        }
-        for rule in &field.rules {
-            if let Some(message) = broken(rule, &stored) {
+        for check in field.checks(write) {
+            if let Some(message) = broken(check, &stored) {
                 problems.push(Problem::new(
                     &field.name,
                     message,
@@ -289,13 +281,16 @@ pub(crate) fn stored_date_time(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-/// The message of a broken rule, in the SDK's words (the SDK calls the same functions).
-fn broken(rule: &Rule, value: &Value) -> Option<String> {
-    match rule {
-        Rule::NotBlank => value.as_str().and_then(rules::not_blank).map(str::to_owned),
-        Rule::Range { min, max } => rules::range(value.as_i64()?, *min, *max),
-        Rule::Email => value.as_str().and_then(rules::email).map(str::to_owned),
-    }
+/// The message of a failed check, in the SDK's words: the generator decided the checks and the
+/// SDK calls the same verdicts.
+fn broken(check: &Check, value: &Value) -> Option<String> {
+    let message = match check {
+        Check::Required => value.as_str().and_then(rules::required),
+        Check::NotBlank => value.as_str().and_then(rules::not_blank),
+        Check::Range { min, max } => return rules::range(value.as_i64()?, *min, *max),
+        Check::Email => value.as_str().and_then(rules::email),
+    };
+    message.map(str::to_owned)
 }
 
 /// The body as a JSON object, or the one problem that it is not one.

@@ -280,10 +280,7 @@ fn method(entity: &Entity, write: Write) -> TokenStream {
     let endpoint = endpoint_name(write);
     let request = format_ident!("{}", entity.request_type(write));
     let verb = format_ident!("{}", write.verb());
-    let http = match write {
-        Write::Create => "POST",
-        Write::Update => "PUT",
-    };
+    let http = write.http_method();
     // An update made from a fetched record sends that record back with the caller's changes.
     let encode = match write {
         Write::Create => quote!(#endpoint.encode(request)),

@@ -4,7 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{doc, setter_parameter, value_type};
-use crate::ir::{Entity, Field, FieldType, Presence, Rule, Scalar, Write};
+use crate::ir::{Check, Entity, Field, FieldType, Presence, Scalar, Write};
 use crate::naming::ident;
 
 pub(super) fn request(entity: &Entity, write: Write) -> TokenStream {
@@ -17,10 +17,7 @@ pub(super) fn request(entity: &Entity, write: Write) -> TokenStream {
         .filter(|field| field.demanded(write))
         .collect();
 
-    let method = match write {
-        Write::Create => "POST",
-        Write::Update => "PUT",
-    };
+    let method = write.http_method();
     let type_doc = doc(&format!(
         "The body of `{method} {path}`: {verb} one {entity} record.\n\n\
          Build it with [`{name}::new`] from the fields the API requires, then set optional \
@@ -186,7 +183,7 @@ fn field_doc(entity: &Entity, field: &Field, write: Write) -> TokenStream {
     if field.secret {
         text.push_str(" A secret: `Debug` output and errors never show it.");
     }
-    let checks = checks(field, write);
+    let checks = field.checks(write);
     if !checks.is_empty() {
         text.push_str("\n\nChecked by `validate()`:");
         for check in checks {
@@ -245,66 +242,6 @@ fn setter(entity: &Entity, field: &Field, write: Write) -> TokenStream {
     }
 }
 
-/// One check that `validate()` runs on a field.
-enum Check<'a> {
-    /// A value the API requires: not blank, with the message Nexudus gives.
-    Required,
-    NotBlank {
-        reason: &'a str,
-    },
-    Range {
-        min: Option<i64>,
-        max: Option<i64>,
-        reason: &'a str,
-    },
-    Email {
-        reason: &'a str,
-    },
-}
-
-impl Check<'_> {
-    fn describe(&self) -> String {
-        match self {
-            Check::Required => "not blank (the API requires a value)".to_owned(),
-            Check::NotBlank { reason } => format!("not blank ({reason})"),
-            Check::Email { reason } => format!("an e-mail address ({reason})"),
-            Check::Range { min, max, reason } => {
-                let bounds = match (min, max) {
-                    (Some(min), Some(max)) => format!("from {min} to {max}"),
-                    (Some(min), None) => format!("at least {min}"),
-                    (None, Some(max)) => format!("at most {max}"),
-                    (None, None) => "any value".to_owned(),
-                };
-                format!("{bounds} ({reason})")
-            }
-        }
-    }
-}
-
-/// The checks of a field in one operation: a required string must not be blank (Nexudus answers
-/// "is a required field" for an empty one), plus the rules the schema declares.
-fn checks(field: &Field, write: Write) -> Vec<Check<'_>> {
-    let mut checks = Vec::new();
-    let required_string = field.presence(write) == Presence::Required
-        && field.ty == FieldType::Scalar(Scalar::String);
-    if required_string {
-        checks.push(Check::Required);
-    }
-    for rule in &field.rules {
-        match rule {
-            Rule::NotBlank { .. } if required_string => {}
-            Rule::NotBlank { reason } => checks.push(Check::NotBlank { reason }),
-            Rule::Email { reason } => checks.push(Check::Email { reason }),
-            Rule::Range { min, max, reason } => checks.push(Check::Range {
-                min: *min,
-                max: *max,
-                reason,
-            }),
-        }
-    }
-    checks
-}
-
 fn validate(entity: &Entity, fields: &[&Field], write: Write) -> TokenStream {
     let name = entity.request_type(write);
     let statements: Vec<TokenStream> = fields
@@ -334,7 +271,7 @@ fn validate(entity: &Entity, fields: &[&Field], write: Write) -> TokenStream {
 }
 
 fn validate_field(field: &Field, write: Write) -> Option<TokenStream> {
-    let checks = checks(field, write);
+    let checks = field.checks(write);
     if checks.is_empty() {
         return None;
     }

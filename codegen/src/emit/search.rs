@@ -82,24 +82,10 @@ fn setter(entity: &Entity, filter: &Filter) -> TokenStream {
 /// `EmailAccountSort`: the base fields a search can sort by, then every sortable field.
 pub(super) fn sort(entity: &Entity) -> TokenStream {
     let name = format_ident!("{}", entity.sort_type());
-    let base = [
-        ("Id", "The record's Id: the order when none is asked for."),
-        ("CreatedOn", "When the record was created."),
-        ("UpdatedOn", "When the record was last changed."),
-    ]
-    .map(|(wire, description)| (wire.to_owned(), description.to_owned()));
-    let keys: Vec<(String, String)> = base
+    let keys: Vec<(String, String)> = entity
+        .sort_keys()
         .into_iter()
-        .chain(
-            entity
-                .fields
-                .iter()
-                .filter(|field| field.is_sortable())
-                .map(|field| {
-                    let summary = field.description.lines().next().unwrap_or_default();
-                    (field.wire_name.clone(), summary.to_owned())
-                }),
-        )
+        .map(|key| (key.wire_name, key.description))
         .collect();
     let variants: Vec<_> = keys
         .iter()

@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use super::{
-    EntityModel, FieldModel, FilterModel, Model, Operation, Presence, Rule, Scalar, ValueType,
-    WritableBaseField,
+    Bound, Check, EntityModel, FieldModel, FilterModel, Model, Operation, Presence, Rule, Scalar,
+    ValueType, WritableBaseField,
 };
 use crate::Diagnostics;
 use crate::ir::{self, FieldType};
@@ -50,27 +50,23 @@ fn entity(entity: &ir::Entity) -> EntityModel {
             secret: field.secret,
             default: field.default,
             rules: field.rules.iter().map(rule).collect(),
+            create_checks: field.checks(ir::Write::Create).iter().map(check).collect(),
+            update_checks: field.checks(ir::Write::Update).iter().map(check).collect(),
         })
         .collect();
     let filters = entity
         .filters()
         .into_iter()
         .map(|filter| FilterModel {
-            bound: filter.bound,
+            bound: bound(filter.bound),
             parameter: filter.wire_name,
             field: filter.field,
         })
         .collect();
-    let sort_keys = ["Id", "CreatedOn", "UpdatedOn"]
+    let sort_keys = entity
+        .sort_keys()
         .into_iter()
-        .map(str::to_owned)
-        .chain(
-            entity
-                .fields
-                .iter()
-                .filter(|field| field.is_sortable())
-                .map(|field| field.wire_name.clone()),
-        )
+        .map(|key| key.wire_name)
         .collect();
     EntityModel {
         name: entity.name.clone(),
@@ -127,6 +123,26 @@ fn rule(rule: &ir::Rule) -> Rule {
     }
 }
 
+fn check(check: &ir::Check<'_>) -> Check {
+    match check {
+        ir::Check::Required => Check::Required,
+        ir::Check::NotBlank { .. } => Check::NotBlank,
+        ir::Check::Range { min, max, .. } => Check::Range {
+            min: *min,
+            max: *max,
+        },
+        ir::Check::Email { .. } => Check::Email,
+    }
+}
+
+fn bound(bound: ir::Bound) -> Bound {
+    match bound {
+        ir::Bound::Equal => Bound::Equal,
+        ir::Bound::From => Bound::From,
+        ir::Bound::To => Bound::To,
+    }
+}
+
 fn operation(operation: ir::Operation) -> Operation {
     match operation {
         ir::Operation::Search => Operation::Search,
@@ -141,7 +157,6 @@ fn operation(operation: ir::Operation) -> Operation {
 
 #[cfg(test)]
 mod tests {
-    use super::super::Bound;
     use super::*;
 
     fn email_account() -> EntityModel {
@@ -173,6 +188,22 @@ mod tests {
                 max: Some(65535)
             }]
         );
+        assert_eq!(
+            port.checks(Operation::Update),
+            [Check::Range {
+                min: Some(1),
+                max: Some(65535)
+            }]
+        );
+        let email = entity.field("EmailAddress").expect("a field");
+        assert_eq!(
+            email.checks(Operation::Create),
+            [Check::Required, Check::Email],
+            "a required string is not blank, then its rules"
+        );
+        let reply_to = entity.field("ReplyToEmail").expect("a field");
+        assert_eq!(reply_to.checks(Operation::Create), [Check::Email]);
+        assert_eq!(reply_to.checks(Operation::Get), []);
         let kind = entity.field("IncomingServerType").expect("a field");
         assert_eq!(kind.ty, ValueType::Enum("eEmailServerType".into()));
         assert_eq!(
