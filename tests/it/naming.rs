@@ -140,6 +140,8 @@ fn client_methods() -> Vec<String> {
                     "pub(crate) fn ",
                     "pub async fn ",
                     "pub(crate) async fn ",
+                    "pub(super) fn ",
+                    "pub(super) async fn ",
                     "fn ",
                     "async fn ",
                 ]

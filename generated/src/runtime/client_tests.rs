@@ -15,7 +15,8 @@ use tracing::{Event, Metadata, Subscriber};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use super::client::{Client, ClientBuilder};
+use super::builder::ClientBuilder;
+use super::client::Client;
 use super::endpoint::{Endpoint, Operation};
 use super::error::Error;
 use super::limit::RateLimit;

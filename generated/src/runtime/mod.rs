@@ -1,6 +1,8 @@
 //! The hand-written runtime that generated entity code calls: client, errors and wire helpers.
 
+mod attempt;
 mod auth;
+mod builder;
 mod client;
 #[cfg(test)]
 mod client_tests;
@@ -23,7 +25,8 @@ mod secret;
 mod validation;
 mod wire;
 
-pub use client::{Client, ClientBuilder};
+pub use builder::ClientBuilder;
+pub use client::Client;
 pub use command::{Command, CommandOutcome, CommandParameter, CommandParameterInfo};
 pub use endpoint::{Operation, WriteOutcome};
 pub use error::{Error, ValidationOrigin};

@@ -10,7 +10,8 @@ use serde_json::json;
 use wiremock::matchers::{any, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use super::client::{Client, ClientBuilder};
+use super::builder::ClientBuilder;
+use super::client::Client;
 use super::endpoint::{Endpoint, Operation};
 use super::error::Error;
 use super::limit::RateLimit;
