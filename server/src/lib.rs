@@ -30,7 +30,9 @@
 
 mod auth;
 mod catalogue;
+mod failure;
 mod limit;
+mod query;
 mod routes;
 mod serve;
 mod store;

@@ -11,13 +11,15 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
-use nexudus_codegen::model::{Bound, EntityModel, Model, Operation, Presence, Scalar, ValueType};
+use nexudus_codegen::model::{EntityModel, Model, Operation, Presence, ValueType};
 use serde_json::{Value, json};
 
 use crate::auth::{Action, Auth, Refusal};
+use crate::failure::Failure;
 use crate::limit::Limiter;
-use crate::store::{Comparison, Condition, Query as SearchQuery, Store, StoreError, Stored};
-use crate::validate::{NUL_MESSAGE, Problem, check_run_command, check_write, parse_date_time};
+use crate::query::search_query;
+use crate::store::{Store, StoreError, Stored};
+use crate::validate::{Problem, check_run_command, check_write};
 
 /// What every request handler shares.
 #[derive(Clone)]
@@ -32,14 +34,6 @@ pub(crate) struct AppState {
     /// `None` when rate limiting is off.
     pub(crate) limiter: Option<Arc<Limiter>>,
 }
-
-/// The largest page a search answers.
-const MAX_PAGE_SIZE: u64 = 1_000;
-
-/// The largest page number a search takes: the largest the SDK can ask for (a `NonZeroU32`).
-/// With it, the offset of a page (at most 2^32 x 1,000) fits SQLite's 64-bit integers; a page
-/// beyond any record is an empty one.
-const MAX_PAGE: u64 = u32::MAX as u64;
 
 /// The id of a `{path}/{id}` route, or why there is none (not UTF-8 once percent-decoded).
 type IdParameter = Result<Path<String>, PathRejection>;
@@ -260,89 +254,6 @@ fn authorize(
         limiter.check(&user, write).map_err(Failure::Throttled)?;
     }
     Ok(user)
-}
-
-/// A failed request, answered in the Nexudus shape.
-enum Failure {
-    /// 400 with every problem.
-    Invalid(Vec<Problem>),
-    /// 404: no such record.
-    NotFound(String),
-    /// 500: the storage failed.
-    Storage(String),
-    /// 401: no valid credentials, or not the role the route needs.
-    Unauthorized(String),
-    /// 409 with `Retry-After`: over a rate limit.
-    Throttled(std::time::Duration),
-    /// 408: the body did not arrive within this time.
-    TooSlow(std::time::Duration),
-}
-
-impl From<StoreError> for Failure {
-    fn from(error: StoreError) -> Self {
-        Self::Storage(error.to_string())
-    }
-}
-
-impl IntoResponse for Failure {
-    fn into_response(self) -> Response {
-        match self {
-            Failure::Invalid(problems) => {
-                let message = problems
-                    .iter()
-                    .map(|problem| {
-                        if problem.property.is_empty() {
-                            problem.message.clone()
-                        } else {
-                            format!("{}: {}", problem.property, problem.message)
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                let body = json!({
-                    "Message": message, "Value": null, "Errors": problems, "WasSuccessful": false,
-                });
-                (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
-            }
-            Failure::NotFound(message) => (
-                StatusCode::NOT_FOUND,
-                axum::Json(json!({"Message": message, "WasSuccessful": false})),
-            )
-                .into_response(),
-            Failure::Storage(message) => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                axum::Json(json!({"Message": message, "WasSuccessful": false})),
-            )
-                .into_response(),
-            Failure::Unauthorized(message) => (
-                StatusCode::UNAUTHORIZED,
-                axum::Json(json!({"Message": message})),
-            )
-                .into_response(),
-            // The connection is closed: the rest of the body may still be on its way.
-            Failure::TooSlow(timeout) => (
-                StatusCode::REQUEST_TIMEOUT,
-                [(header::CONNECTION, "close")],
-                axum::Json(json!({
-                    "Message": format!(
-                        "The request body did not arrive within {} s.",
-                        timeout.as_secs_f64()
-                    ),
-                    "WasSuccessful": false,
-                })),
-            )
-                .into_response(),
-            // An empty body, as Nexudus throttles; whole seconds, rounded up.
-            Failure::Throttled(wait) => {
-                let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-                (
-                    StatusCode::CONFLICT,
-                    [(header::RETRY_AFTER, seconds.max(1).to_string())],
-                )
-                    .into_response()
-            }
-        }
-    }
 }
 
 /// Runs storage work on `entity`'s records off the async threads (SQLite calls block).
@@ -594,126 +505,4 @@ async fn search(
         "HasPreviousPage": page > 1,
     }))
     .into_response())
-}
-
-/// Reads a search's query string: paging, order, and the entity's filters; every problem at once.
-fn search_query(
-    entity: &EntityModel,
-    query: &[(String, String)],
-) -> Result<SearchQuery, Vec<Problem>> {
-    let mut problems = Vec::new();
-    let mut search = SearchQuery {
-        conditions: Vec::new(),
-        order_by: "Id".into(),
-        descending: false,
-        page: 1,
-        size: 25,
-    };
-    let problem = |name: &str, message: &str, value: &str| Problem {
-        property: name.to_owned(),
-        message: message.to_owned(),
-        attempted: Value::from(value),
-    };
-    for (name, value) in query {
-        match name.as_str() {
-            "page" => match value.parse::<u64>() {
-                Ok(page) if (1..=MAX_PAGE).contains(&page) => search.page = page,
-                _ => problems.push(problem(
-                    name,
-                    "must be a whole number from 1 to 4294967295",
-                    value,
-                )),
-            },
-            "size" => match value.parse::<u64>() {
-                Ok(size) if (1..=MAX_PAGE_SIZE).contains(&size) => search.size = size,
-                _ => problems.push(problem(
-                    name,
-                    "must be a whole number from 1 to 1000",
-                    value,
-                )),
-            },
-            "orderBy" => {
-                if entity.sort_keys.iter().any(|key| key == value) {
-                    search.order_by.clone_from(value);
-                } else {
-                    problems.push(problem(
-                        name,
-                        "is not a property the search can order by",
-                        value,
-                    ));
-                }
-            }
-            // `0`/`1` as the newest reference documents, the words too; `-1` is descending.
-            "dir" => match value.to_ascii_lowercase().as_str() {
-                "0" | "asc" | "ascending" => search.descending = false,
-                "1" | "-1" | "desc" | "descending" => search.descending = true,
-                _ => problems.push(problem(
-                    name,
-                    "must be 0 (ascending) or 1 (descending)",
-                    value,
-                )),
-            },
-            _ if value.contains('\0') => problems.push(problem(name, NUL_MESSAGE, value)),
-            _ => match condition(entity, name, value) {
-                Ok(condition) => search.conditions.push(condition),
-                Err(message) => problems.push(problem(name, &message, value)),
-            },
-        }
-    }
-    if problems.is_empty() {
-        Ok(search)
-    } else {
-        Err(problems)
-    }
-}
-
-/// The condition of one filter parameter, typed as its property.
-fn condition(entity: &EntityModel, name: &str, value: &str) -> Result<Condition, String> {
-    let filter = entity
-        .filters
-        .iter()
-        .find(|filter| filter.parameter == name)
-        .ok_or_else(|| format!("is not a filter of {}", entity.name))?;
-    let comparison = match filter.bound {
-        Bound::Equal => Comparison::Equal,
-        Bound::From => Comparison::AtLeast,
-        Bound::To => Comparison::AtMost,
-    };
-    let ty = entity
-        .field(&filter.field)
-        .map(|field| field.ty.clone())
-        .unwrap_or(ValueType::Scalar(Scalar::DateTime));
-    let mut to_the_minute = false;
-    let value: rusqlite::types::Value = match ty {
-        ValueType::Scalar(Scalar::Int32 | Scalar::Int64) | ValueType::Enum(_) => value
-            .parse::<i64>()
-            .map_err(|_| "must be an integer".to_owned())?
-            .into(),
-        // `NaN` and `inf` parse as f64 but are no number a property holds.
-        ValueType::Scalar(Scalar::Decimal) => value
-            .parse::<f64>()
-            .ok()
-            .filter(|number| number.is_finite())
-            .ok_or_else(|| "must be a number".to_owned())?
-            .into(),
-        ValueType::Scalar(Scalar::Bool) => match value {
-            "true" => 1_i64.into(),
-            "false" => 0_i64.into(),
-            _ => return Err("must be true or false".into()),
-        },
-        ValueType::Scalar(Scalar::String) => value.to_owned().into(),
-        ValueType::Scalar(Scalar::DateTime) => {
-            let at = parse_date_time(value)
-                .ok_or_else(|| "must be a date-time, YYYY-MM-DDTHH:mm".to_owned())?;
-            to_the_minute = true;
-            at.format("%Y-%m-%dT%H:%M").to_string().into()
-        }
-        ValueType::List(_) => return Err("cannot be filtered on".into()),
-    };
-    Ok(Condition {
-        property: filter.field.clone(),
-        comparison,
-        value,
-        to_the_minute,
-    })
 }
