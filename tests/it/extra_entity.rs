@@ -2,8 +2,8 @@
 //! by its build script, and used from a separate program.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use crate::program::Program;
 use crate::workspace;
 
 fn fixture() -> PathBuf {
@@ -98,39 +98,14 @@ fn main() {
 fn a_new_schema_file_compiles_into_the_sdk_and_works() {
     let root = tempfile::tempdir().expect("a temporary folder");
     let schemas = schema_folder_with_fixture(root.path());
-    let app = root.path().join("app");
-    std::fs::create_dir_all(app.join("src")).expect("create the program folder");
-    let manifest = format!(
-        r#"[package]
-name = "voucher-app"
-version = "0.0.0"
-edition = "2024"
-publish = false
-
-[workspace]
-
-[dependencies]
-nexudus = {{ path = {:?} }}
-rust_decimal = "1"
-serde_json = "1"
-"#,
-        workspace().join("generated")
+    let program = Program::new(
+        root.path(),
+        "voucher-app",
+        "rust_decimal = \"1\"\nserde_json = \"1\"\n",
+        PROGRAM,
+        schemas,
     );
-    std::fs::write(app.join("Cargo.toml"), manifest).expect("write the manifest");
-    std::fs::write(app.join("src/main.rs"), PROGRAM).expect("write the program");
-    // The workspace's lock file pins the same versions, so the build needs no network.
-    std::fs::copy(workspace().join("Cargo.lock"), app.join("Cargo.lock")).expect("copy Cargo.lock");
-
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
-        .args(["run", "--quiet", "--offline"])
-        .current_dir(&app)
-        .env("NEXUDUS_SCHEMA_DIR", &schemas)
-        // A target folder of its own: the test run holds the workspace's.
-        .env("CARGO_TARGET_DIR", workspace().join("target/extra-entity"))
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
+    let output = program.cargo(&["run", "--quiet", "--offline"], &[]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(

@@ -13,6 +13,7 @@ mod import;
 mod naming;
 mod pacing;
 mod preserve;
+mod program;
 mod raw;
 mod readme;
 mod records;

@@ -5,10 +5,10 @@
 //! `self_entity.yaml`, `singular_path.yaml`, snapshot-tested with the other invalid schemas).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use nexudus_codegen::generate;
 
+use crate::program::Program;
 use crate::workspace;
 
 fn course() -> PathBuf {
@@ -58,40 +58,13 @@ fn the_course_checks_clean() {
 #[test]
 fn the_generated_sdk_compiles_lint_clean_and_documented() {
     let root = tempfile::tempdir().expect("a temporary folder");
-    let app = root.path().join("app");
-    std::fs::create_dir_all(app.join("src")).expect("create the program folder");
-    let manifest = format!(
-        r#"[package]
-name = "naming-course"
-version = "0.0.0"
-edition = "2024"
-publish = false
-
-[workspace]
-
-[dependencies]
-nexudus = {{ path = {:?} }}
-"#,
-        workspace().join("generated")
-    );
-    std::fs::write(app.join("Cargo.toml"), manifest).expect("write the manifest");
-    std::fs::write(app.join("src/main.rs"), PROGRAM).expect("write the program");
-    std::fs::copy(workspace().join("Cargo.lock"), app.join("Cargo.lock")).expect("copy Cargo.lock");
-
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let program = Program::new(root.path(), "naming-course", "", PROGRAM, course());
     let run = |args: &[&str], rustdocflags: Option<&str>| {
-        let mut command = Command::new(&cargo);
-        command
-            .args(args)
-            .current_dir(&app)
-            .env("NEXUDUS_SCHEMA_DIR", course())
-            // Shared with the extra-entity test: the dependencies' build scripts run once.
-            .env("CARGO_TARGET_DIR", workspace().join("target/extra-entity"))
-            .env_remove("RUSTFLAGS");
-        if let Some(flags) = rustdocflags {
-            command.env("RUSTDOCFLAGS", flags);
-        }
-        let output = command.output().expect("cargo runs");
+        let env: Vec<(&str, &str)> = rustdocflags
+            .map(|flags| ("RUSTDOCFLAGS", flags))
+            .into_iter()
+            .collect();
+        let output = program.cargo(args, &env);
         assert!(
             output.status.success(),
             "`cargo {}` failed:\n{}",
