@@ -54,6 +54,14 @@ fn check_unique_across_files(entities: &[Entity], diagnostics: &mut Diagnostics)
     }
 }
 
+/// The help of a path whose collection name is not a plural the client can use.
+fn plural_help(entity: &str) -> String {
+    format!(
+        "Nexudus names collections in the plural, e.g. `{}s`; check the path",
+        entity.to_lowercase()
+    )
+}
+
 fn spanned_location<T>(file: FileId, value: Option<&Spanned<T>>) -> Location {
     Location::from_marker(file, value.and_then(|value| value.span().start()))
 }
@@ -205,10 +213,7 @@ impl Checker<'_> {
                     "the client method `{accessor}` of path `{}` is a method `Client` already has",
                     path.as_str()
                 ),
-                format!(
-                    "Nexudus names collections in the plural, e.g. `{}s`; check the path",
-                    entity.to_lowercase()
-                ),
+                plural_help(entity),
             );
             return None;
         }
@@ -806,10 +811,7 @@ impl Checker<'_> {
                     "the client handle `{handle}` of path `{}` has the name of one of the entity's types",
                     path.as_str()
                 ),
-                format!(
-                    "Nexudus names collections in the plural, e.g. `{}s`; check the path",
-                    entity.to_lowercase()
-                ),
+                plural_help(entity),
             );
         }
         let mut seen: BTreeMap<&str, &str> = BTreeMap::new();

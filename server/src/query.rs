@@ -15,6 +15,15 @@ const MAX_PAGE_SIZE: u64 = 1_000;
 /// beyond any record is an empty one.
 const MAX_PAGE: u64 = u32::MAX as u64;
 
+/// A page number or size: a whole number from 1 to `max`, or the message saying so.
+fn count(value: &str, max: u64) -> Result<u64, String> {
+    value
+        .parse::<u64>()
+        .ok()
+        .filter(|number| (1..=max).contains(number))
+        .ok_or_else(|| format!("must be a whole number from 1 to {max}"))
+}
+
 /// Reads a search's query string: paging, order, and the entity's filters; every problem at once.
 pub(crate) fn search_query(
     entity: &EntityModel,
@@ -35,21 +44,13 @@ pub(crate) fn search_query(
     };
     for (name, value) in query {
         match name.as_str() {
-            "page" => match value.parse::<u64>() {
-                Ok(page) if (1..=MAX_PAGE).contains(&page) => search.page = page,
-                _ => problems.push(problem(
-                    name,
-                    "must be a whole number from 1 to 4294967295",
-                    value,
-                )),
+            "page" => match count(value, MAX_PAGE) {
+                Ok(page) => search.page = page,
+                Err(message) => problems.push(problem(name, &message, value)),
             },
-            "size" => match value.parse::<u64>() {
-                Ok(size) if (1..=MAX_PAGE_SIZE).contains(&size) => search.size = size,
-                _ => problems.push(problem(
-                    name,
-                    "must be a whole number from 1 to 1000",
-                    value,
-                )),
+            "size" => match count(value, MAX_PAGE_SIZE) {
+                Ok(size) => search.size = size,
+                Err(message) => problems.push(problem(name, &message, value)),
             },
             "orderBy" => {
                 if entity.sort_keys.iter().any(|key| key == value) {
