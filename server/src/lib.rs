@@ -29,6 +29,7 @@
 //! ```
 
 mod auth;
+mod authorized;
 mod catalogue;
 mod failure;
 mod limit;

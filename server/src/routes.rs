@@ -3,18 +3,19 @@
 
 use std::sync::Arc;
 
-use axum::Router;
 use axum::body::{Body, Bytes, HttpBody as _};
 use axum::extract::rejection::{FormRejection, PathRejection};
 use axum::extract::{DefaultBodyLimit, Form, Path, Query, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
+use axum::{Extension, Router};
 use nexudus_codegen::model::{EntityModel, Model, Operation, Presence, ValueType};
 use serde_json::{Value, json};
 
-use crate::auth::{Action, Auth, Refusal};
+use crate::auth::Auth;
+use crate::authorized::{Authorized, Create, Delete, Edit, EntityIndex, List, Read};
 use crate::failure::Failure;
 use crate::limit::Limiter;
 use crate::query::search_query;
@@ -40,78 +41,40 @@ type IdParameter = Result<Path<String>, PathRejection>;
 
 /// Every entity's routes: `{path}` (search, create, update), `{path}/` (get many),
 /// `{path}/{id}` (get, delete) and `{path}/commands` and `{path}/runcommand`, each only for the
-/// operations the schema declares.
+/// operations the schema declares. Each route carries its entity's [`EntityIndex`], which the
+/// handlers' [`Authorized`] extractor reads.
 pub(crate) fn router(state: AppState) -> Router {
     let mut router = Router::new();
     for (index, entity) in state.catalogue.entities.iter().enumerate() {
+        let serves = |route: MethodRouter<AppState>| route.layer(Extension(EntityIndex(index)));
         let mut collection: MethodRouter<AppState> = MethodRouter::new();
         if entity.supports(Operation::Search) {
-            collection = collection.get(
-                move |State(state): State<AppState>,
-                      headers: HeaderMap,
-                      Query(query): Query<Vec<(String, String)>>| {
-                    search(state, headers, index, query)
-                },
-            );
+            collection = collection.get(search);
         }
         if entity.supports(Operation::Create) {
-            collection = collection.post(
-                move |State(state): State<AppState>, headers: HeaderMap, body: Bytes| {
-                    write(state, headers, index, Operation::Create, body)
-                },
-            );
+            collection = collection.post(create);
         }
         if entity.supports(Operation::Update) {
-            collection = collection.put(
-                move |State(state): State<AppState>, headers: HeaderMap, body: Bytes| {
-                    write(state, headers, index, Operation::Update, body)
-                },
-            );
+            collection = collection.put(update);
         }
-        router = router.route(&entity.path, collection);
+        router = router.route(&entity.path, serves(collection));
         if entity.supports(Operation::GetMany) {
-            router = router.route(
-                &format!("{}/", entity.path),
-                get(
-                    move |State(state): State<AppState>,
-                          headers: HeaderMap,
-                          Query(query): Query<Vec<(String, String)>>| {
-                        get_many(state, headers, index, query)
-                    },
-                ),
-            );
+            router = router.route(&format!("{}/", entity.path), serves(get(get_many)));
         }
         let mut one: MethodRouter<AppState> = MethodRouter::new();
         if entity.supports(Operation::Get) {
-            one = one.get(
-                move |State(state): State<AppState>, headers: HeaderMap, id: IdParameter| {
-                    get_one(state, headers, index, id)
-                },
-            );
+            one = one.get(get_one);
         }
         if entity.supports(Operation::Delete) {
-            one = one.delete(
-                move |State(state): State<AppState>, headers: HeaderMap, id: IdParameter| {
-                    delete(state, headers, index, id)
-                },
-            );
+            one = one.delete(delete);
         }
-        router = router.route(&format!("{}/{{id}}", entity.path), one);
+        router = router.route(&format!("{}/{{id}}", entity.path), serves(one));
         if entity.supports(Operation::Commands) {
             router = router
-                .route(
-                    &format!("{}/commands", entity.path),
-                    get(move |State(state): State<AppState>, headers: HeaderMap| {
-                        commands(state, headers, index)
-                    }),
-                )
+                .route(&format!("{}/commands", entity.path), serves(get(commands)))
                 .route(
                     &format!("{}/runcommand", entity.path),
-                    post(
-                        move |State(state): State<AppState>, headers: HeaderMap, body: Bytes| {
-                            run_command(state, headers, index, body)
-                        },
-                    ),
+                    serves(post(run_command)),
                 );
         }
     }
@@ -225,37 +188,6 @@ async fn token(
     }
 }
 
-/// The user making a request, when they may do `action` on `entity` and are within their rate
-/// limits; refused with 401 or 409 otherwise.
-fn authorize(
-    state: &AppState,
-    headers: &HeaderMap,
-    entity: &EntityModel,
-    action: Action,
-) -> Result<String, Failure> {
-    let authorization = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok());
-    let user = match state.auth.authorize(authorization, &entity.name, action) {
-        Ok(user) => user.username.clone(),
-        Err(Refusal::Unauthenticated) => {
-            return Err(Failure::Unauthorized(
-                "Authorization has been denied for this request.".into(),
-            ));
-        }
-        Err(Refusal::MissingRole(role)) => {
-            return Err(Failure::Unauthorized(format!(
-                "Authorization has been denied for this request: the {role} role is needed."
-            )));
-        }
-    };
-    if let Some(limiter) = &state.limiter {
-        let write = matches!(action, Action::Create | Action::Edit | Action::Delete);
-        limiter.check(&user, write).map_err(Failure::Throttled)?;
-    }
-    Ok(user)
-}
-
 /// Runs storage work on `entity`'s records off the async threads (SQLite calls block).
 async fn storage<T: Send + 'static>(
     state: &AppState,
@@ -297,28 +229,22 @@ fn parse_id(entity: &EntityModel, id: IdParameter) -> Result<i64, Failure> {
 }
 
 async fn get_one(
-    state: AppState,
-    headers: HeaderMap,
-    index: usize,
+    State(state): State<AppState>,
+    Authorized { entity, .. }: Authorized<Read>,
     id: IdParameter,
 ) -> Result<Response, Failure> {
-    let entity = &state.catalogue.entities[index];
-    authorize(&state, &headers, entity, Action::Read)?;
-    let id = parse_id(entity, id)?;
-    match storage(&state, entity, move |store, name| store.get(name, id)).await? {
+    let id = parse_id(&entity, id)?;
+    match storage(&state, &entity, move |store, name| store.get(name, id)).await? {
         Some(record) => Ok(axum::Json(record.to_json()).into_response()),
-        None => Err(not_found(entity, id)),
+        None => Err(not_found(&entity, id)),
     }
 }
 
 async fn get_many(
-    state: AppState,
-    headers: HeaderMap,
-    index: usize,
-    query: Vec<(String, String)>,
+    State(state): State<AppState>,
+    Authorized { entity, .. }: Authorized<Read>,
+    Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Response, Failure> {
-    let entity = &state.catalogue.entities[index];
-    authorize(&state, &headers, entity, Action::Read)?;
     let ids = query
         .iter()
         .find(|(name, _)| name == "id")
@@ -331,57 +257,53 @@ async fn get_many(
             attempted: Value::from(ids),
         }])
     })?;
-    let records = storage(&state, entity, move |store, name| {
+    let records = storage(&state, &entity, move |store, name| {
         store.get_many(name, &ids)
     })
     .await?;
     let records: Vec<Value> = records
         .iter()
-        .map(|record| partial(entity, record))
+        .map(|record| partial(&entity, record))
         .collect();
     Ok(axum::Json(records).into_response())
 }
 
 async fn delete(
-    state: AppState,
-    headers: HeaderMap,
-    index: usize,
+    State(state): State<AppState>,
+    Authorized { entity, .. }: Authorized<Delete>,
     id: IdParameter,
 ) -> Result<Response, Failure> {
-    let entity = &state.catalogue.entities[index];
-    authorize(&state, &headers, entity, Action::Delete)?;
-    let id = parse_id(entity, id)?;
-    if storage(&state, entity, move |store, name| store.delete(name, id)).await? {
-        Ok(written(entity, "deleted", id, None))
+    let id = parse_id(&entity, id)?;
+    if storage(&state, &entity, move |store, name| store.delete(name, id)).await? {
+        Ok(written(&entity, "deleted", id, None))
     } else {
-        Err(not_found(entity, id))
+        Err(not_found(&entity, id))
     }
 }
 
-async fn write(
-    state: AppState,
-    headers: HeaderMap,
-    index: usize,
-    operation: Operation,
+async fn create(
+    State(state): State<AppState>,
+    Authorized { entity, user, .. }: Authorized<Create>,
     bytes: Bytes,
 ) -> Result<Response, Failure> {
-    let entity = &state.catalogue.entities[index];
-    let action = if operation == Operation::Create {
-        Action::Create
-    } else {
-        Action::Edit
-    };
-    let user = authorize(&state, &headers, entity, action)?;
-    let checked =
-        check_write(&state.catalogue, entity, operation, &bytes).map_err(Failure::Invalid)?;
+    let checked = check_write(&state.catalogue, &entity, Operation::Create, &bytes)
+        .map_err(Failure::Invalid)?;
     let fields = checked.fields;
-    if operation == Operation::Create {
-        let record = storage(&state, entity, move |store, name| {
-            store.create(name, &fields, &user)
-        })
-        .await?;
-        return Ok(written(entity, "created", record.id, Some(&record)));
-    }
+    let record = storage(&state, &entity, move |store, name| {
+        store.create(name, &fields, &user)
+    })
+    .await?;
+    Ok(written(&entity, "created", record.id, Some(&record)))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Authorized { entity, user, .. }: Authorized<Edit>,
+    bytes: Bytes,
+) -> Result<Response, Failure> {
+    let checked = check_write(&state.catalogue, &entity, Operation::Update, &bytes)
+        .map_err(Failure::Invalid)?;
+    let fields = checked.fields;
     // `check_write` requires `Id` on update.
     let id = checked.id.unwrap_or_default();
     // A PUT replaces what an update takes: a property it leaves out is cleared, as a full
@@ -400,7 +322,7 @@ async fn write(
                 .map(|base| base.name.clone()),
         )
         .collect();
-    match storage(&state, entity, move |store, name| {
+    match storage(&state, &entity, move |store, name| {
         store.replace(
             name,
             id,
@@ -411,17 +333,15 @@ async fn write(
     })
     .await?
     {
-        Some(record) => Ok(written(entity, "updated", id, Some(&record))),
-        None => Err(not_found(entity, id)),
+        Some(record) => Ok(written(&entity, "updated", id, Some(&record))),
+        None => Err(not_found(&entity, id)),
     }
 }
 
 /// `GET {path}/commands`: the commands an account defines for the entity. Commands are set up
 /// per account and no schema lists them, so this server knows none. Seeing them is taken to
 /// need the `{Entity}-List` role (not documented).
-async fn commands(state: AppState, headers: HeaderMap, index: usize) -> Result<Response, Failure> {
-    let entity = &state.catalogue.entities[index];
-    authorize(&state, &headers, entity, Action::List)?;
+async fn commands(_: Authorized<List>) -> Result<Response, Failure> {
     Ok(axum::Json(Vec::<Value>::new()).into_response())
 }
 
@@ -429,14 +349,10 @@ async fn commands(state: AppState, headers: HeaderMap, index: usize) -> Result<R
 /// write's (every problem at once), then refused, since no command is known (see
 /// [`commands`]). Running one is taken to need the `{Entity}-Edit` role (not documented).
 async fn run_command(
-    state: AppState,
-    headers: HeaderMap,
-    index: usize,
+    Authorized { entity, .. }: Authorized<Edit>,
     bytes: Bytes,
 ) -> Result<Response, Failure> {
-    let entity = &state.catalogue.entities[index];
-    authorize(&state, &headers, entity, Action::Edit)?;
-    Err(Failure::Invalid(check_run_command(entity, &bytes)))
+    Err(Failure::Invalid(check_run_command(&entity, &bytes)))
 }
 
 /// The write envelope: `WasSuccessful`, `Message`, `Value.Id`.
@@ -458,27 +374,24 @@ fn written(entity: &EntityModel, what: &str, id: i64, record: Option<&Stored>) -
 }
 
 async fn search(
-    state: AppState,
-    headers: HeaderMap,
-    index: usize,
-    query: Vec<(String, String)>,
+    State(state): State<AppState>,
+    Authorized { entity, .. }: Authorized<List>,
+    Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Response, Failure> {
-    let entity = &state.catalogue.entities[index];
-    authorize(&state, &headers, entity, Action::List)?;
-    let search = search_query(entity, &query).map_err(Failure::Invalid)?;
+    let search = search_query(&entity, &query).map_err(Failure::Invalid)?;
     let (page, size, order_by, descending) = (
         search.page,
         search.size,
         search.order_by.clone(),
         search.descending,
     );
-    let (records, total) = storage(&state, entity, move |store, name| {
+    let (records, total) = storage(&state, &entity, move |store, name| {
         store.search(name, &search)
     })
     .await?;
     let records: Vec<Value> = records
         .iter()
-        .map(|record| partial(entity, record))
+        .map(|record| partial(&entity, record))
         .collect();
     let first = if records.is_empty() {
         0
