@@ -1,6 +1,7 @@
 //! Resolves and validates the raw model into the IR, collecting every problem instead of stopping.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use marked_yaml::Spanned;
 
@@ -11,6 +12,19 @@ use crate::ir::{
 };
 use crate::load::{RawEntity, RawEnum, RawField, RawRule, backticked};
 use crate::naming;
+
+/// Loads the schemas in `input` (a schema file or a folder of them) and checks them: the one step
+/// every product of the schemas starts from, the generated code as well as the model. With the
+/// IR comes the `Diagnostics` that read the files, still empty of problems, through which later
+/// steps name a schema's path or report a problem in it.
+pub(crate) fn checked(input: &Path) -> Result<(Ir, Diagnostics), Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    let raw = crate::load::load(input, &mut diagnostics);
+    match check(raw, &mut diagnostics) {
+        Some(ir) => Ok((ir, diagnostics)),
+        None => Err(diagnostics),
+    }
+}
 
 /// Checks every entity, then what must be unique across them; returns the IR only if all is well.
 pub(crate) fn check(raw: Vec<RawEntity>, diagnostics: &mut Diagnostics) -> Option<Ir> {

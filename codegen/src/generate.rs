@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::diagnostics::{self, Diagnostics};
 use crate::write::{self, GeneratedFile, Output};
-use crate::{check, emit, load};
+use crate::{check, emit};
 
 /// Generates the SDK code for `input`: a schema file or a folder of `*.yaml` schema files.
 ///
@@ -22,11 +22,7 @@ pub fn generate_areas<'a>(
     input: &Path,
     areas: impl IntoIterator<Item = &'a str>,
 ) -> Result<Output, Diagnostics> {
-    let mut diagnostics = Diagnostics::default();
-    let raw = load::load(input, &mut diagnostics);
-    let Some(mut ir) = check::check(raw, &mut diagnostics) else {
-        return Err(diagnostics);
-    };
+    let (mut ir, mut diagnostics) = check::checked(input)?;
     let areas: Vec<&str> = areas.into_iter().collect();
     ir.entities
         .retain(|entity| areas.contains(&entity.area.name));

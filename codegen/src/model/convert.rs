@@ -12,12 +12,13 @@ use crate::ir::{self, FieldType};
 /// Checks the schemas in `input` (a schema file or a folder of them) and answers them as a
 /// [`Model`]; on failure, every problem found, as [`generate`](crate::generate) reports them.
 pub fn model(input: &Path) -> Result<Model, Diagnostics> {
-    let mut diagnostics = Diagnostics::default();
-    let raw = crate::load::load(input, &mut diagnostics);
-    let Some(ir) = crate::check::check(raw, &mut diagnostics) else {
-        return Err(diagnostics);
-    };
-    Ok(Model {
+    crate::check::checked(input).map(|(ir, _)| convert(&ir))
+}
+
+/// The checked IR as plain data: what the IR decides (checks per write, filters, sort keys) is
+/// read here, not decided again.
+fn convert(ir: &ir::Ir) -> Model {
+    Model {
         base_fields: ir::BASE_FIELDS
             .iter()
             .map(|base| base.wire_name.to_owned())
@@ -35,7 +36,7 @@ pub fn model(input: &Path) -> Result<Model, Diagnostics> {
             })
             .collect(),
         entities: ir.entities.iter().map(entity).collect(),
-    })
+    }
 }
 
 fn entity(entity: &ir::Entity) -> EntityModel {
