@@ -58,5 +58,62 @@ impl Output {
 /// parse) and formats it under a `preamble` comment line.
 pub(crate) fn format(tokens: TokenStream, preamble: &str) -> Result<String, syn::Error> {
     let file = syn::parse2::<syn::File>(tokens)?;
-    Ok(format!("// {preamble}\n\n{}", prettyplease::unparse(&file)))
+    let formatted = separate_items(&prettyplease::unparse(&file));
+    Ok(format!("// {preamble}\n\n{formatted}"))
 }
+
+/// Puts a blank line between items, as hand-written Rust has it and prettyplease does not: before
+/// each item (or its docs and attributes) that follows another item's last line at the same
+/// indentation, in a file, a module, an impl or a trait. Statements are not items: inside a
+/// function they follow its signature's indentation plus one level, and their lines start with
+/// none of the words an item starts with. Consecutive one-line `use` and `mod` declarations stay
+/// together.
+fn separate_items(formatted: &str) -> String {
+    let mut out = String::with_capacity(formatted.len() + formatted.len() / 16);
+    let mut previous: Option<&str> = None;
+    for line in formatted.lines() {
+        if let Some(before) = previous
+            && ends_item(before)
+            && starts_item(line)
+            && indentation(before) == indentation(line)
+            && !(is_declaration(before) && is_declaration(line))
+        {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
+    }
+    out
+}
+
+fn indentation(line: &str) -> usize {
+    line.len() - line.trim_start().len()
+}
+
+/// Whether `line` can be the last line of an item: a closing brace, or a `;`-terminated line
+/// that is not a comment.
+fn ends_item(line: &str) -> bool {
+    let line = line.trim();
+    line == "}" || (line.ends_with(';') && !line.starts_with("//"))
+}
+
+/// Whether `line` is the first line of an item: its docs, an attribute, or its keyword.
+fn starts_item(line: &str) -> bool {
+    const STARTS: [&str; 13] = [
+        "///", "#[", "pub ", "pub(", "fn ", "impl", "const ", "static ", "struct ", "enum ",
+        "type ", "trait ", "mod ",
+    ];
+    let line = line.trim_start();
+    STARTS.iter().any(|start| line.starts_with(start))
+}
+
+/// A one-line `use` or `mod` declaration, which reads best grouped with its neighbours.
+fn is_declaration(line: &str) -> bool {
+    let line = line.trim_start();
+    let line = line.strip_prefix("pub ").unwrap_or(line);
+    (line.starts_with("use ") || line.starts_with("mod ")) && line.ends_with(';')
+}
+
+#[cfg(test)]
+mod tests;

@@ -22,11 +22,13 @@ pub(super) fn handle(entity: &Entity) -> TokenStream {
         entity.name, entity.path, entity.accessor, entity.accessor
     ));
     let accessor_doc = doc(&format!("{} records: {}", entity.name, entity.description));
-    let endpoints = entity
-        .operations
-        .iter()
-        .flat_map(|operation| endpoint_names(*operation))
-        .map(|(name, variant)| operation_endpoint(entity, name, variant));
+    let entity_name = &entity.name;
+    let path = &entity.path;
+    let endpoints_doc = doc(&format!(
+        "Where {} records live, and the properties whose values are secret (never shown in \
+         `Debug` output or errors): what every operation below shares.",
+        entity.name
+    ));
     let methods = writes.iter().map(|write| method(entity, *write));
     let search_methods = supports(Operation::Search).then(|| search(entity));
     let get_method = get.then(|| get_one(entity));
@@ -35,10 +37,9 @@ pub(super) fn handle(entity: &Entity) -> TokenStream {
     let update_with = (get && writes.contains(&Write::Update)).then(|| update_with(entity));
     let command_methods = supports(Operation::Commands).then(|| commands(entity));
     quote! {
-        /// JSON properties whose values are secret: never shown in `Debug` output or errors.
-        const SECRET_PROPERTIES: &[&str] = &[#(#secrets),*];
-
-        #(#endpoints)*
+        #endpoints_doc
+        const ENDPOINTS: crate::runtime::Endpoints =
+            crate::runtime::Endpoints::new(#entity_name, #path, &[#(#secrets),*]);
 
         #handle_doc
         #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
@@ -62,22 +63,6 @@ pub(super) fn handle(entity: &Entity) -> TokenStream {
             #delete_method
             #command_methods
         }
-    }
-}
-
-/// A constant describing one operation for the runtime, e.g. `const GET: Endpoint = ...`.
-fn operation_endpoint(entity: &Entity, name: &str, operation: &str) -> TokenStream {
-    let name = format_ident!("{name}");
-    let operation = format_ident!("{operation}");
-    let entity_name = &entity.name;
-    let path = &entity.path;
-    quote! {
-        const #name: crate::runtime::Endpoint = crate::runtime::Endpoint {
-            entity: #entity_name,
-            operation: crate::runtime::Operation::#operation,
-            path: #path,
-            secret_properties: SECRET_PROPERTIES,
-        };
     }
 }
 
@@ -112,7 +97,7 @@ fn search(entity: &Entity) -> TokenStream {
         ) -> impl ::std::future::Future<
             Output = ::std::result::Result<crate::Page<#record>, crate::Error>,
         > + ::std::marker::Send {
-            self.client.search(&SEARCH, filter.query.to_pairs(), page)
+            self.client.search(&ENDPOINTS.search, filter.query.to_pairs(), page)
         }
 
         #search_all_doc
@@ -123,7 +108,7 @@ fn search(entity: &Entity) -> TokenStream {
         ) -> impl ::futures_core::Stream<
             Item = ::std::result::Result<#record, crate::Error>,
         > + ::std::marker::Send {
-            self.client.search_all(&SEARCH, filter.query.to_pairs(), page)
+            self.client.search_all(&ENDPOINTS.search, filter.query.to_pairs(), page)
         }
     }
 }
@@ -145,7 +130,7 @@ fn get_many(entity: &Entity) -> TokenStream {
         ) -> impl ::std::future::Future<
             Output = ::std::result::Result<::std::vec::Vec<#record>, crate::Error>,
         > + ::std::marker::Send {
-            self.client.get_many(&GET_MANY, ids)
+            self.client.get_many(&ENDPOINTS.get_many, ids)
         }
     }
 }
@@ -171,7 +156,7 @@ fn commands(entity: &Entity) -> TokenStream {
         ) -> impl ::std::future::Future<
             Output = ::std::result::Result<::std::vec::Vec<crate::Command>, crate::Error>,
         > + ::std::marker::Send {
-            self.client.commands(&COMMANDS)
+            self.client.commands(&ENDPOINTS.commands)
         }
 
         #run_doc
@@ -183,7 +168,7 @@ fn commands(entity: &Entity) -> TokenStream {
         ) -> impl ::std::future::Future<
             Output = ::std::result::Result<crate::CommandOutcome, crate::Error>,
         > + ::std::marker::Send {
-            self.client.run_command(&RUN_COMMAND, key, ids, parameters)
+            self.client.run_command(&ENDPOINTS.run_command, key, ids, parameters)
         }
     }
 }
@@ -204,7 +189,7 @@ fn get_one(entity: &Entity) -> TokenStream {
         ) -> impl ::std::future::Future<
             Output = ::std::result::Result<crate::Full<#record>, crate::Error>,
         > + ::std::marker::Send {
-            self.client.get(&GET, id)
+            self.client.get(&ENDPOINTS.get, id)
         }
     }
 }
@@ -222,7 +207,7 @@ fn delete_one(entity: &Entity) -> TokenStream {
         ) -> impl ::std::future::Future<
             Output = ::std::result::Result<crate::WriteOutcome, crate::Error>,
         > + ::std::marker::Send {
-            self.client.delete(&DELETE, id)
+            self.client.delete(&ENDPOINTS.delete, id)
         }
     }
 }
@@ -253,40 +238,23 @@ fn update_with(entity: &Entity) -> TokenStream {
             change: impl ::std::ops::FnOnce(#request) -> #request,
         ) -> ::std::result::Result<crate::WriteOutcome, crate::Error> {
             let record = self.get(id).await?;
-            let request = #request::from_record(&record).map_err(|errors| UPDATE.rejected(errors))?;
+            let request = #request::from_record(&record).map_err(|errors| ENDPOINTS.update.rejected(errors))?;
             self.update(&change(request)).await
         }
     }
 }
 
-fn endpoint_name(write: Write) -> proc_macro2::Ident {
-    format_ident!("{}", endpoint_names(write.operation())[0].0)
-}
-
-/// The constants an operation's methods use, and the runtime `Operation` of each.
-fn endpoint_names(operation: Operation) -> &'static [(&'static str, &'static str)] {
-    match operation {
-        Operation::Search => &[("SEARCH", "Search")],
-        Operation::Get => &[("GET", "Get")],
-        Operation::GetMany => &[("GET_MANY", "GetMany")],
-        Operation::Create => &[("CREATE", "Create")],
-        Operation::Update => &[("UPDATE", "Update")],
-        Operation::Delete => &[("DELETE", "Delete")],
-        Operation::Commands => &[("COMMANDS", "Commands"), ("RUN_COMMAND", "RunCommand")],
-    }
-}
-
 fn method(entity: &Entity, write: Write) -> TokenStream {
-    let endpoint = endpoint_name(write);
     let request = format_ident!("{}", entity.request_type(write));
+    // The method and the field of `ENDPOINTS` it uses have the same name.
     let verb = format_ident!("{}", write.verb());
     let http = write.http_method();
     // An update made from a fetched record sends that record back with the caller's changes.
     let encode = match write {
-        Write::Create => quote!(#endpoint.encode(request)),
+        Write::Create => quote!(ENDPOINTS.#verb.encode(request)),
         Write::Update => {
             let fetched = crate::naming::fetched_field();
-            quote!(request.#fetched.encode(&#endpoint, request))
+            quote!(request.#fetched.encode(&ENDPOINTS.#verb, request))
         }
     };
     let outcome = match write {
@@ -323,9 +291,9 @@ fn method(entity: &Entity, write: Write) -> TokenStream {
             // Checked and serialized when called: an invalid request fails before any await.
             let body = request
                 .validate()
-                .map_err(|errors| #endpoint.rejected(errors))
+                .map_err(|errors| ENDPOINTS.#verb.rejected(errors))
                 .and_then(|()| #encode);
-            self.client.write_checked(&#endpoint, body)
+            self.client.write_checked(&ENDPOINTS.#verb, body)
         }
     }
 }

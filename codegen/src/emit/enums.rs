@@ -45,16 +45,9 @@ pub(super) fn open_enum(schema_enum: &Enum) -> TokenStream {
     };
     quote! {
         #type_doc
-        #[derive(
-            ::std::clone::Clone,
-            ::std::marker::Copy,
-            ::std::fmt::Debug,
-            ::std::cmp::PartialEq,
-            ::std::cmp::Eq,
-            ::std::hash::Hash,
-            ::serde::Serialize,
-            ::serde::Deserialize,
-        )]
+        #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+        #[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
+        #[derive(::serde::Serialize, ::serde::Deserialize)]
         #[serde(from = "i64", into = "i64")]
         pub enum #name {
             #(

@@ -60,13 +60,8 @@ pub(super) fn record(entity: &Entity) -> TokenStream {
     let not_updated = entity.not_updated();
     quote! {
         #type_doc
-        #[derive(
-            ::std::clone::Clone,
-            ::std::fmt::Debug,
-            ::std::cmp::PartialEq,
-            ::serde::Serialize,
-            ::serde::Deserialize,
-        )]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+        #[derive(::serde::Serialize, ::serde::Deserialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#base)*
@@ -92,15 +87,11 @@ fn optional_field(
     ty: &TokenStream,
     with: Option<&str>,
 ) -> TokenStream {
-    let with = with.map(|path| quote!(, with = #path));
+    // A missing `Option` reads as `None` by itself; one read `with` a module needs `default`.
+    let with = with.map(|path| quote!(default, with = #path,));
     quote! {
         #field_doc
-        #[serde(
-            rename = #wire,
-            default,
-            skip_serializing_if = "::std::option::Option::is_none"
-            #with
-        )]
+        #[serde(rename = #wire, #with skip_serializing_if = "crate::runtime::absent")]
         pub #name: ::std::option::Option<#ty>,
     }
 }
@@ -142,16 +133,11 @@ pub(super) fn from_record(entity: &Entity) -> TokenStream {
         .filter(|field| !field.demanded(Write::Update) && field.wire_name != "Id")
         .map(|field| {
             let name = ident(&field.rust_name);
+            let value = read(field);
             if field.presence(Write::Update) == Presence::Required {
                 // A documented default stays in place when the record has no value.
-                let value = read(field);
-                quote! {
-                    if let ::std::option::Option::Some(value) = #value {
-                        request.#name = value;
-                    }
-                }
+                quote!(request.#name = #value.unwrap_or(request.#name);)
             } else {
-                let value = read(field);
                 quote!(request.#name = #value;)
             }
         });
@@ -170,7 +156,7 @@ pub(super) fn from_record(entity: &Entity) -> TokenStream {
                     Self::new(#required { #id, #(#names),* })
                 }
                 _ => {
-                    let mut violations = crate::runtime::Violations::new(SECRET_PROPERTIES);
+                    let mut violations = ENDPOINTS.violations();
                     #( violations.present(#wires, record.#names.is_some()); )*
                     return ::std::result::Result::Err(violations.into_errors());
                 }

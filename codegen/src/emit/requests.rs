@@ -91,12 +91,8 @@ pub(super) fn request(entity: &Entity, write: Write) -> TokenStream {
     };
     quote! {
         #type_doc
-        #[derive(
-            ::std::clone::Clone,
-            ::std::fmt::Debug,
-            ::std::cmp::PartialEq,
-            ::serde::Serialize,
-        )]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+        #[derive(::serde::Serialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#body_fields)*
@@ -147,11 +143,7 @@ fn body_field(entity: &Entity, field: &Field, write: Write) -> TokenStream {
     if optional {
         quote! {
             #field_doc
-            #[serde(
-                rename = #wire,
-                skip_serializing_if = "::std::option::Option::is_none"
-                #with
-            )]
+            #[serde(rename = #wire, skip_serializing_if = "crate::runtime::absent" #with)]
             pub #name: ::std::option::Option<#value>,
         }
     } else {
@@ -257,7 +249,7 @@ fn validate(entity: &Entity, fields: &[&Field], write: Write) -> TokenStream {
         quote!(::std::result::Result::Ok(()))
     } else {
         quote! {
-            let mut violations = crate::runtime::Violations::new(SECRET_PROPERTIES);
+            let mut violations = ENDPOINTS.violations();
             #(#statements)*
             violations.finish()
         }
@@ -270,6 +262,8 @@ fn validate(entity: &Entity, fields: &[&Field], write: Write) -> TokenStream {
     }
 }
 
+/// One call per check, each reading as what it checks (`violations.between("Port", &self.port,
+/// 1, 65535)`): the runtime takes the field as it is, given or not, secret or not.
 fn validate_field(field: &Field, write: Write) -> Option<TokenStream> {
     let checks = field.checks(write);
     if checks.is_empty() {
@@ -277,61 +271,29 @@ fn validate_field(field: &Field, write: Write) -> Option<TokenStream> {
     }
     let wire = &field.wire_name;
     let name = ident(&field.rust_name);
-    let optional = is_optional(field, write);
-    // Inside the `if let` of an optional field the value is a reference; otherwise it is a place.
-    let place = if optional {
-        quote!(value)
-    } else {
-        quote!(self.#name)
-    };
     let calls = checks.iter().map(|check| match check {
-        Check::Required | Check::NotBlank { .. } | Check::Email { .. } => {
-            let text = match (field.secret, optional) {
-                (true, _) => quote!(#place.expose()),
-                // The `if let` binding is already a reference.
-                (false, true) => place.clone(),
-                (false, false) => quote!(&#place),
-            };
-            let method = match check {
-                Check::Required => quote!(required),
-                Check::NotBlank { .. } => quote!(not_blank),
-                _ => quote!(email),
-            };
-            quote!(violations.#method(#wire, #text);)
-        }
+        Check::Required => quote!(violations.required(#wire, &self.#name);),
+        Check::NotBlank { .. } => quote!(violations.not_blank(#wire, &self.#name);),
+        Check::Email { .. } => quote!(violations.email(#wire, &self.#name);),
         Check::Range { min, max, .. } => {
-            let value = if optional {
-                quote!(*value)
-            } else {
-                place.clone()
-            };
-            let value = if field.ty == FieldType::Scalar(Scalar::Int32) {
-                quote!(i64::from(#value))
-            } else {
-                value
-            };
-            let min = bound(*min);
-            let max = bound(*max);
-            quote!(violations.range(#wire, #value, #min, #max);)
-        }
-    });
-    Some(if optional {
-        quote! {
-            if let ::std::option::Option::Some(value) = &self.#name {
-                #(#calls)*
+            let literal = |bound: i64| Literal::i64_unsuffixed(bound);
+            match (min, max) {
+                (Some(min), Some(max)) => {
+                    let (min, max) = (literal(*min), literal(*max));
+                    quote!(violations.between(#wire, &self.#name, #min, #max);)
+                }
+                (Some(min), None) => {
+                    let min = literal(*min);
+                    quote!(violations.at_least(#wire, &self.#name, #min);)
+                }
+                (None, Some(max)) => {
+                    let max = literal(*max);
+                    quote!(violations.at_most(#wire, &self.#name, #max);)
+                }
+                // `check` refuses a range without a bound.
+                (None, None) => TokenStream::new(),
             }
         }
-    } else {
-        quote!(#(#calls)*)
-    })
-}
-
-fn bound(value: Option<i64>) -> TokenStream {
-    match value {
-        Some(value) => {
-            let literal = Literal::i64_unsuffixed(value);
-            quote!(::std::option::Option::Some(#literal))
-        }
-        None => quote!(::std::option::Option::None),
-    }
+    });
+    Some(quote!(#(#calls)*))
 }

@@ -28,12 +28,8 @@ pub(super) fn filter(entity: &Entity) -> TokenStream {
     let setters = filters.iter().map(|filter| setter(entity, filter));
     quote! {
         #type_doc
-        #[derive(
-            ::std::clone::Clone,
-            ::std::fmt::Debug,
-            ::std::default::Default,
-            ::std::cmp::PartialEq,
-        )]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+        #[derive(::std::default::Default)]
         pub struct #name {
             query: crate::runtime::Query,
         }
@@ -101,14 +97,8 @@ pub(super) fn sort(entity: &Entity) -> TokenStream {
     ));
     quote! {
         #type_doc
-        #[derive(
-            ::std::clone::Clone,
-            ::std::marker::Copy,
-            ::std::fmt::Debug,
-            ::std::cmp::PartialEq,
-            ::std::cmp::Eq,
-            ::std::hash::Hash,
-        )]
+        #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
+        #[derive(::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
         #[non_exhaustive]
         pub enum #name {
             #(

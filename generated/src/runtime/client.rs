@@ -170,7 +170,7 @@ impl Client {
     /// while a page says `HasNextPage: true`. An error (a refused page or size too) is yielded
     /// once, and then the stream ends.
     ///
-    /// Generated code passes `&SEARCH`, a reference to a `const`, which is `'static`; the
+    /// Generated code passes `&ENDPOINTS.search`, a field of a `const`, which is `'static`; the
     /// stream keeps a copy of the endpoint.
     #[allow(dead_code, reason = "called by generated entity code")]
     pub(crate) fn search_all<'a, T, S>(

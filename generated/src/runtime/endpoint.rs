@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::command::CommandOutcome;
 use super::error::{Error, ValidationOrigin};
-use super::validation::{ValidationErrors, redact_secrets};
+use super::validation::{ValidationErrors, Violations, redact_secrets};
 
 /// The kind of call that failed or succeeded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -85,11 +85,67 @@ pub(crate) struct Endpoint {
     pub(crate) secret_properties: &'static [&'static str],
 }
 
+/// Every operation of one entity: generated code writes the entity's name, path and secret
+/// properties once, in one `const ENDPOINTS` per entity, and passes `&ENDPOINTS.get` and the
+/// like (each a `'static` reference to a constant) to the client.
+#[allow(dead_code, reason = "called by generated entity code")]
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Endpoints {
+    /// Wire names of properties whose values must never be shown.
+    pub(crate) secret_properties: &'static [&'static str],
+    pub(crate) search: Endpoint,
+    pub(crate) get: Endpoint,
+    pub(crate) get_many: Endpoint,
+    pub(crate) create: Endpoint,
+    pub(crate) update: Endpoint,
+    pub(crate) delete: Endpoint,
+    pub(crate) commands: Endpoint,
+    pub(crate) run_command: Endpoint,
+}
+
+#[allow(dead_code, reason = "called by generated entity code")]
+impl Endpoints {
+    /// The operations of the entity `entity` at `path` (e.g. `/api/crm/emailaccounts`).
+    pub(crate) const fn new(
+        entity: &'static str,
+        path: &'static str,
+        secret_properties: &'static [&'static str],
+    ) -> Self {
+        let at = Endpoint {
+            entity,
+            operation: Operation::Search,
+            path,
+            secret_properties,
+        };
+        Self {
+            secret_properties,
+            search: at,
+            get: at.with(Operation::Get),
+            get_many: at.with(Operation::GetMany),
+            create: at.with(Operation::Create),
+            update: at.with(Operation::Update),
+            delete: at.with(Operation::Delete),
+            commands: at.with(Operation::Commands),
+            run_command: at.with(Operation::RunCommand),
+        }
+    }
+
+    /// An empty collection of the entity's broken rules, which never keeps a secret's value.
+    pub(crate) fn violations(&self) -> Violations {
+        Violations::new(self.secret_properties)
+    }
+}
+
 /// The largest number of characters of a response body kept in an error.
 const EXCERPT_CHARS: usize = 512;
 
 #[allow(dead_code, reason = "called by generated entity code")]
 impl Endpoint {
+    /// The same entity's endpoint for `operation`.
+    const fn with(self, operation: Operation) -> Self {
+        Self { operation, ..self }
+    }
+
     /// The error for a request that failed client-side validation; nothing is sent.
     pub(crate) fn rejected(&self, mut errors: ValidationErrors) -> Error {
         redact_secrets(&mut errors, self.secret_properties);

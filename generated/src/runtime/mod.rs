@@ -42,8 +42,7 @@ pub use validation::{ValidationError, ValidationErrors};
 // of them (no write operations) would otherwise warn.
 #[allow(unused_imports, reason = "used by generated entity code")]
 pub(crate) use {
-    endpoint::Endpoint,
+    endpoint::Endpoints,
     search::{Query, QueryValue},
-    validation::Violations,
-    wire::Fetched,
+    wire::{Fetched, absent},
 };

@@ -5,6 +5,8 @@ use std::fmt;
 use nexudus_codegen::model::rules;
 use serde::{Deserialize, Deserializer, Serialize};
 
+use super::secret::Secret;
+
 /// One rule a request broke, as reported by Nexudus or found before sending.
 ///
 /// This is the element of the `Errors` array of a Nexudus write response.
@@ -125,6 +127,62 @@ pub(crate) fn redact_secrets(errors: &mut ValidationErrors, secret_properties: &
     }
 }
 
+/// A text property's value as `validate()` hands it to [`Violations`]: given or not, secret or
+/// not, so that a generated check reads `violations.not_blank("Type", &self.r#type)` whatever
+/// the field's type.
+pub(crate) trait Text {
+    /// The text, when there is one.
+    fn text(&self) -> Option<&str>;
+}
+
+impl Text for str {
+    fn text(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+
+impl Text for String {
+    fn text(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+
+impl Text for Secret {
+    fn text(&self) -> Option<&str> {
+        Some(self.expose())
+    }
+}
+
+impl<T: Text> Text for Option<T> {
+    fn text(&self) -> Option<&str> {
+        self.as_ref().and_then(Text::text)
+    }
+}
+
+/// An integer property's value as `validate()` hands it to [`Violations`]: given or not.
+pub(crate) trait Integer {
+    /// The value, when there is one.
+    fn integer(&self) -> Option<i64>;
+}
+
+impl Integer for i32 {
+    fn integer(&self) -> Option<i64> {
+        Some(i64::from(*self))
+    }
+}
+
+impl Integer for i64 {
+    fn integer(&self) -> Option<i64> {
+        Some(*self)
+    }
+}
+
+impl<T: Integer> Integer for Option<T> {
+    fn integer(&self) -> Option<i64> {
+        self.as_ref().and_then(Integer::integer)
+    }
+}
+
 /// Collects every rule a request breaks, so that one call reports all of them.
 #[allow(dead_code, reason = "called by generated entity code")]
 #[derive(Debug)]
@@ -145,20 +203,64 @@ impl Violations {
 
     /// Requires a value for a field the API requires: at least one non-whitespace character.
     /// The message is the one Nexudus gives for a missing required field.
-    pub(crate) fn required(&mut self, property: &'static str, value: &str) {
+    pub(crate) fn required(&mut self, property: &'static str, value: &(impl Text + ?Sized)) {
+        let value = value.text().unwrap_or_default();
         if let Some(message) = rules::required(value) {
             self.push(property, message.to_owned(), value.into());
         }
     }
 
-    /// Requires at least one non-whitespace character in a value that was given.
-    pub(crate) fn not_blank(&mut self, property: &'static str, value: &str) {
-        if let Some(message) = rules::not_blank(value) {
+    /// Requires at least one non-whitespace character in a value, if one was given.
+    pub(crate) fn not_blank(&mut self, property: &'static str, value: &(impl Text + ?Sized)) {
+        if let Some(value) = value.text()
+            && let Some(message) = rules::not_blank(value)
+        {
             self.push(property, message.to_owned(), value.into());
         }
     }
 
-    /// Requires `min <= value <= max`; a missing bound is not checked.
+    /// Requires a syntactically valid email address, if a value was given.
+    ///
+    /// A blank value passes: whether the field may be empty is for [`Violations::not_blank`]
+    /// to say, and one mistake should give one error.
+    pub(crate) fn email(&mut self, property: &'static str, value: &(impl Text + ?Sized)) {
+        if let Some(value) = value.text()
+            && let Some(message) = rules::email(value)
+        {
+            self.push(property, message.to_owned(), value.into());
+        }
+    }
+
+    /// Requires `min <= value <= max`, if a value was given.
+    pub(crate) fn between(
+        &mut self,
+        property: &'static str,
+        value: &impl Integer,
+        min: i64,
+        max: i64,
+    ) {
+        if let Some(value) = value.integer() {
+            self.range(property, value, Some(min), Some(max));
+        }
+    }
+
+    /// Requires `min <= value`, if a value was given.
+    pub(crate) fn at_least(&mut self, property: &'static str, value: &impl Integer, min: i64) {
+        if let Some(value) = value.integer() {
+            self.range(property, value, Some(min), None);
+        }
+    }
+
+    /// Requires `value <= max`, if a value was given.
+    pub(crate) fn at_most(&mut self, property: &'static str, value: &impl Integer, max: i64) {
+        if let Some(value) = value.integer() {
+            self.range(property, value, None, Some(max));
+        }
+    }
+
+    /// Requires `min <= value <= max`; a missing bound is not checked. Generated code calls the
+    /// forms that name their bounds: [`between`](Self::between), [`at_least`](Self::at_least),
+    /// [`at_most`](Self::at_most).
     pub(crate) fn range(
         &mut self,
         property: &'static str,
@@ -168,16 +270,6 @@ impl Violations {
     ) {
         if let Some(message) = rules::range(value, min, max) {
             self.push(property, message, value.into());
-        }
-    }
-
-    /// Requires a syntactically valid email address.
-    ///
-    /// A blank value passes: whether the field may be empty is for [`Violations::not_blank`]
-    /// to say, and one mistake should give one error.
-    pub(crate) fn email(&mut self, property: &'static str, value: &str) {
-        if let Some(message) = rules::email(value) {
-            self.push(property, message.to_owned(), value.into());
         }
     }
 

@@ -17,6 +17,13 @@ use super::endpoint::Endpoint;
 use super::error::Error;
 use super::record::{Full, Record};
 
+/// Whether an optional property is left out of a body: when it has no value. Generated types
+/// name it in `skip_serializing_if`, where `::std::option::Option::is_none` would not fit a line.
+#[allow(dead_code, reason = "called by generated entity code")]
+pub(crate) fn absent<T>(value: &Option<T>) -> bool {
+    value.is_none()
+}
+
 /// The key of `object` that spells `name`: `name` itself when present, otherwise the first key
 /// equal to it but for letter case.
 pub(crate) fn find<'a>(object: &'a Map<String, Value>, name: &str) -> Option<&'a String> {
