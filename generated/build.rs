@@ -6,17 +6,9 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
-    // NEXUDUS_SCHEMA_DIR points the SDK at another schema folder, e.g. one with extra entities.
-    println!("cargo:rerun-if-env-changed=NEXUDUS_SCHEMA_DIR");
-    let schemas = std::env::var_os("NEXUDUS_SCHEMA_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(nexudus_schema::DIR));
-    // The folder (for files added or removed) and every file in it, whether or not it is valid,
-    // so that fixing a broken schema reruns the script.
-    println!("cargo:rerun-if-changed={}", schemas.display());
-    for entry in std::fs::read_dir(&schemas).into_iter().flatten().flatten() {
-        println!("cargo:rerun-if-changed={}", entry.path().display());
-    }
+    // NEXUDUS_SCHEMA_DIR points the build at another schema folder, e.g. one with extra
+    // entities; the SDK's build and the server's read the same one.
+    let schemas = nexudus_schema::build_script_dir();
 
     // One Cargo feature per API area; Cargo tells a build script which are on as
     // `CARGO_FEATURE_{NAME}`. Areas that are off are not generated, hence not compiled.

@@ -7,15 +7,9 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
-    // The same variable as the SDK's build: both serve one schema folder.
-    println!("cargo:rerun-if-env-changed=NEXUDUS_SCHEMA_DIR");
-    let schemas = std::env::var_os("NEXUDUS_SCHEMA_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(nexudus_schema::DIR));
-    println!("cargo:rerun-if-changed={}", schemas.display());
-    for entry in std::fs::read_dir(&schemas).into_iter().flatten().flatten() {
-        println!("cargo:rerun-if-changed={}", entry.path().display());
-    }
+    // NEXUDUS_SCHEMA_DIR points the build at another schema folder, e.g. one with extra
+    // entities; the SDK's build and the server's read the same one.
+    let schemas = nexudus_schema::build_script_dir();
     let model = match nexudus_codegen::model(&schemas) {
         Ok(model) => model,
         Err(problems) => {
