@@ -4,6 +4,7 @@ use chrono::TimeZone;
 use serde_json::json;
 
 use super::*;
+use crate::runtime::fixtures::{REJECTED, UPDATED};
 
 const UPDATE: Endpoint = Endpoint {
     entity: "EmailAccount",
@@ -11,37 +12,6 @@ const UPDATE: Endpoint = Endpoint {
     path: "/api/crm/emailaccounts",
     secret_properties: &["IncomingServerPassword"],
 };
-
-/// The 200 example response of the "Update EmailAccount" documentation page.
-const UPDATED: &str = r#"{
-  "Status": 200,
-  "Message": "EmailAccount was successfully updated.",
-  "Value": {
-    "Id": 87654321
-  },
-  "OpenInDialog": false,
-  "OpenInWindow": false,
-  "RedirectURL": null,
-  "JavaScript": null,
-  "UpdatedOn": "2025-01-15T10:30:00Z",
-  "UpdatedBy": "admin@example.com",
-  "Errors": null,
-  "WasSuccessful": true
-}"#;
-
-/// The 400 example response of the EmailAccount documentation pages.
-const REJECTED: &str = r#"{
-  "Message": "DisplayName: is a required field",
-  "Value": null,
-  "Errors": [
-    {
-      "AttemptedValue": null,
-      "Message": "is a required field",
-      "PropertyName": "DisplayName"
-    }
-  ],
-  "WasSuccessful": false
-}"#;
 
 #[test]
 fn operation_display_and_method() {

@@ -1,7 +1,9 @@
 //! Tests of validation errors: the documented shape, `Violations` and secret redaction.
 
-use super::*;
 use serde_json::json;
+
+use super::*;
+use crate::runtime::fixtures::REJECTED;
 
 fn error(property: &str, message: &str, attempted: serde_json::Value) -> ValidationError {
     ValidationError {
@@ -13,11 +15,10 @@ fn error(property: &str, message: &str, attempted: serde_json::Value) -> Validat
 
 #[test]
 fn parses_the_documented_error_shape() {
-    // The `Errors` array of the documented 400 example response.
-    let errors: ValidationErrors = serde_json::from_str(
-        r#"[{"AttemptedValue": null, "Message": "is a required field", "PropertyName": "DisplayName"}]"#,
-    )
-    .expect("documented shape");
+    let response: serde_json::Value =
+        serde_json::from_str(REJECTED).expect("the documented 400 response");
+    let errors: ValidationErrors =
+        serde_json::from_value(response["Errors"].clone()).expect("documented shape");
     assert_eq!(
         errors.as_slice(),
         [error("DisplayName", "is a required field", json!(null))]
