@@ -21,6 +21,13 @@
 //! read as `List(Integer)` with a remark, since Nexudus bodies carry no other kind of list. An
 //! `integer` whose description says `See eXxx enum above.` is `Enum(Some("eXxx"))`, and that
 //! sentence is left out of the description. Any other type word is a problem at its position.
+//!
+//! This module holds the page model and what both forms share (which entity and operation, the
+//! path from a code example, the introduction, checking each property, naming the enum tables);
+//! `mdx.rs` and `rendered.rs` read what each form writes its own way.
+
+mod mdx;
+mod rendered;
 
 use std::collections::BTreeSet;
 
@@ -28,6 +35,7 @@ use crate::diagnostics::{Diagnostics, FileId, Location};
 use crate::import::source::{
     DocType, EntityFacts, EnumMember, EnumTable, Operation, Param, Sourced,
 };
+use rendered::{RENDERED_INTRO_END, is_method};
 
 /// Where every documented request goes; the code examples' URLs start with it.
 const HOST: &str = "https://spaces.nexudus.com";
@@ -35,20 +43,6 @@ const HOST: &str = "https://spaces.nexudus.com";
 /// The type words pages use, for the help of an unknown-type problem.
 const TYPE_WORDS: &str = "`integer`, `number`, `string`, `boolean`, `integer[]`, `number[]`, \
                           `string[]`, `boolean[]`, `object[]` or `array`";
-
-/// Rendered lines that end the request body: the headings of the sections after it.
-const RENDERED_BODY_END: &[&str] = &[
-    "Code Examples",
-    "Response",
-    "Responses",
-    "Path Parameters",
-    "Query Parameters",
-    "Headers",
-    "Authorizations",
-];
-
-/// Rendered lines that end the introduction: the headings of the sections after it.
-const RENDERED_INTRO_END: &[&str] = &["Authentication", "Enums", "Request Body"];
 
 /// Lines the documentation site adds to every page, which say nothing about the entity.
 const BOILERPLATE: &[&str] = &[
@@ -192,35 +186,6 @@ struct RawTable {
     values: Vec<EnumMember>,
     /// The title, or the header when there is no title.
     at: Location,
-}
-
-/// An opening `<ParamField ...>` tag.
-struct Tag {
-    /// The attributes, in the order written.
-    attributes: Vec<Attribute>,
-    /// The line the tag ends on and the byte just after its `>`.
-    end_line: usize,
-    end_byte: usize,
-    /// `<ParamField ... />`: no description follows.
-    self_closing: bool,
-}
-
-/// One attribute of a tag: `body="Name"`, or a bare flag such as `required`.
-struct Attribute {
-    /// The attribute's name: `body`, `type`, `required`.
-    name: String,
-    /// The unquoted value; `None` for a flag.
-    value: Option<String>,
-    /// Where the value starts (inside its quotes), or the name for a flag.
-    at: Location,
-}
-
-/// Why an opening tag could not be read.
-enum TagError {
-    /// No `>` before a blank line, another tag or the end of the page.
-    Unclosed,
-    /// Something that is not an attribute, at this place.
-    Unexpected(Location),
 }
 
 impl<'a> Page<'a> {
@@ -423,26 +388,6 @@ impl<'a> Page<'a> {
         from_lines.or(from_url)
     }
 
-    /// The path that follows the rendered method line: `/`, `api`, `/`, `crm`, ... one a line.
-    fn method_path(&self) -> Option<Sourced<String>> {
-        let method = self.lines.iter().enumerate().position(|(index, line)| {
-            is_method(line.trim()) && self.lines.get(index + 1).map(|next| next.trim()) == Some("/")
-        })?;
-        let mut path = String::new();
-        for line in &self.lines[method + 1..] {
-            let part = line.trim();
-            if part != "/" && !is_path_segment(part) {
-                break;
-            }
-            path.push_str(part);
-        }
-        let path = path.trim_end_matches('/').to_owned();
-        Some(Sourced {
-            value: path,
-            at: self.line_at(method + 1),
-        })
-    }
-
     /// The path of the first `https://spaces.nexudus.com/api/...` URL, which the code examples use.
     fn example_path(&self) -> Option<Sourced<String>> {
         self.lines.iter().enumerate().find_map(|(index, line)| {
@@ -505,332 +450,6 @@ impl<'a> Page<'a> {
             self.remark(at, value);
         }
         description
-    }
-
-    /// The `<ParamField body=...>` tags of an MDX page, under "Required Fields" or "Optional
-    /// Fields"; `None`, and a problem, when the page has no request body.
-    fn mdx_body(&mut self) -> Option<Body> {
-        let mut body = Body::default();
-        let mut section = Section::Unlisted;
-        let mut saw_heading = false;
-        let mut index = 0;
-        while index < self.lines.len() {
-            let line = self.lines[index];
-            let trimmed = line.trim_start();
-            if self.fenced[index] {
-                index += 1;
-                continue;
-            }
-            if let Some((level, title)) = heading(trimmed) {
-                section = match title {
-                    "Required Fields" => Section::Required,
-                    "Optional Fields" => Section::Optional,
-                    _ => Section::Unlisted,
-                };
-                if level <= 2 && title == "Request Body" {
-                    saw_heading = true;
-                }
-                index += 1;
-                continue;
-            }
-            if is_param_field(trimmed) {
-                index = self.mdx_param(index, indent(line), section, &mut body);
-                continue;
-            }
-            index += 1;
-        }
-        if !saw_heading && body.params.is_empty() {
-            self.no_body("`## Request Body` with `<ParamField body=...>` tags");
-            return None;
-        }
-        Some(body)
-    }
-
-    /// Reads the `<ParamField` at byte `start` of line `index`; answers the line to go on from.
-    fn mdx_param(
-        &mut self,
-        index: usize,
-        start: usize,
-        section: Section,
-        body: &mut Body,
-    ) -> usize {
-        let tag_at = self.at(index, start);
-        let tag = match self.tag(index, start + "<ParamField".len()) {
-            Ok(tag) => tag,
-            Err(TagError::Unclosed) => {
-                self.diagnostics.error(
-                    tag_at,
-                    "this `<ParamField` tag is never closed",
-                    "end the tag with `>` after its attributes, e.g. \
-                     `<ParamField body=\"Name\" type=\"string\" required>`",
-                );
-                return index + 1;
-            }
-            Err(TagError::Unexpected(at)) => {
-                self.diagnostics.error(
-                    at,
-                    "expected an attribute of `<ParamField`",
-                    "attributes are `name=\"value\"` or a bare flag such as `required`",
-                );
-                return index + 1;
-            }
-        };
-        let (description, next, closed) = self.content(&tag);
-        let attribute = |name: &str| tag.attributes.iter().find(|a| a.name == name);
-        if let Some(other) = ["query", "path", "header"].into_iter().find_map(attribute) {
-            let value = other.value.clone().unwrap_or_default();
-            let at = other.at;
-            let remark = format!(
-                "The page documents the {} parameter `{value}`, which is not part of the body.",
-                other.name
-            );
-            self.remark(at, remark);
-            return next;
-        }
-        let Some((name, name_at)) = attribute("body")
-            .and_then(|body| Some((body.value.clone()?, body.at)))
-            .filter(|(name, _)| is_identifier(name))
-        else {
-            self.diagnostics.error(
-                tag_at,
-                "this `<ParamField` names no body property",
-                "give the property's exact wire name as `body=\"Name\"`",
-            );
-            return next;
-        };
-        if !closed {
-            self.diagnostics.error(
-                tag_at,
-                format!("the `<ParamField>` of `{name}` is never closed"),
-                "end its description with `</ParamField>`",
-            );
-        }
-        let Some((type_word, type_at)) =
-            attribute("type").and_then(|ty| Some((ty.value.clone()?, ty.at)))
-        else {
-            self.diagnostics.error(
-                tag_at,
-                format!("the `<ParamField>` of `{name}` has no type"),
-                format!("add `type=\"...\"`, one of {TYPE_WORDS}"),
-            );
-            return next;
-        };
-        let marker = attribute("required").is_some_and(|required| {
-            !matches!(required.value.as_deref(), Some("false" | "{false}"))
-        });
-        self.add_param(
-            body,
-            RawParam {
-                name,
-                name_at,
-                type_word,
-                type_at,
-                marker,
-                section,
-                description,
-            },
-        );
-        next
-    }
-
-    /// Reads the attributes of a tag from byte `byte` of line `line` up to its `>` or `/>`.
-    fn tag(&self, mut line: usize, mut byte: usize) -> Result<Tag, TagError> {
-        let mut attributes = Vec::new();
-        loop {
-            let Some(text) = self.lines.get(line).copied() else {
-                return Err(TagError::Unclosed);
-            };
-            let rest = text.get(byte..).unwrap_or_default();
-            let rest_trimmed = rest.trim_start();
-            byte += rest.len() - rest_trimmed.len();
-            let rest = rest_trimmed;
-            if rest.is_empty() {
-                line += 1;
-                byte = 0;
-                // A tag spans lines only while it goes on: a blank line or the end means no `>`.
-                if self
-                    .lines
-                    .get(line)
-                    .is_none_or(|next| next.trim().is_empty())
-                {
-                    return Err(TagError::Unclosed);
-                }
-                continue;
-            }
-            let self_closing = rest.starts_with("/>");
-            if self_closing || rest.starts_with('>') {
-                return Ok(Tag {
-                    attributes,
-                    end_line: line,
-                    end_byte: byte + if self_closing { 2 } else { 1 },
-                    self_closing,
-                });
-            }
-            if rest.starts_with('<') {
-                return Err(TagError::Unclosed);
-            }
-            let name_length = rest
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-                .unwrap_or(rest.len());
-            if name_length == 0 {
-                return Err(TagError::Unexpected(self.at(line, byte)));
-            }
-            let name = rest[..name_length].to_owned();
-            let name_at = self.at(line, byte);
-            byte += name_length;
-            let after = &rest[name_length..];
-            let Some(value) = after.trim_start().strip_prefix('=') else {
-                attributes.push(Attribute {
-                    name,
-                    value: None,
-                    at: name_at,
-                });
-                continue;
-            };
-            let value_start = byte + (after.len() - value.len());
-            let skipped = value.len() - value.trim_start().len();
-            let value_start = value_start + skipped;
-            let value = value.trim_start();
-            let close = match value.chars().next() {
-                Some('"') => '"',
-                Some('\'') => '\'',
-                Some('{') => '}',
-                _ => return Err(TagError::Unexpected(self.at(line, value_start))),
-            };
-            let Some(length) = value[1..].find(close) else {
-                return Err(TagError::Unclosed);
-            };
-            let inner = &value[1..=length];
-            // `required={true}` and `type={"string"}` are JSX spellings of the same values.
-            let inner = inner.trim().trim_matches(['"', '\'']);
-            attributes.push(Attribute {
-                name,
-                value: Some(inner.to_owned()),
-                at: self.at(line, value_start + 1),
-            });
-            byte = value_start + length + 2;
-        }
-    }
-
-    /// The description between a tag and its `</ParamField>`, the line after it, and whether the
-    /// closing tag was found. Child properties (`<Expandable>`) and other tags are left out.
-    fn content(&self, tag: &Tag) -> (String, usize, bool) {
-        const CLOSE: &str = "</ParamField>";
-        if tag.self_closing {
-            return (String::new(), tag.end_line + 1, true);
-        }
-        let first = self.lines[tag.end_line]
-            .get(tag.end_byte..)
-            .unwrap_or_default();
-        if let Some(end) = first.find(CLOSE) {
-            return (first[..end].trim().to_owned(), tag.end_line + 1, true);
-        }
-        let mut parts = vec![first.trim()];
-        let mut depth = 0_usize;
-        let mut index = tag.end_line + 1;
-        let mut closed = false;
-        while let Some(line) = self.lines.get(index) {
-            let trimmed = line.trim();
-            if depth == 0 {
-                if let Some(end) = line.find(CLOSE) {
-                    parts.push(line[..end].trim());
-                    index += 1;
-                    closed = true;
-                    break;
-                }
-                let next_block = is_param_field(trimmed)
-                    || trimmed.starts_with(['#'])
-                    || trimmed.starts_with("```")
-                    || trimmed.starts_with("<CodeGroup")
-                    || trimmed.starts_with("<ResponseField");
-                if next_block {
-                    break;
-                }
-            }
-            if trimmed.starts_with("<Expandable") {
-                depth += 1;
-            } else if trimmed.starts_with("</Expandable") {
-                depth = depth.saturating_sub(1);
-            } else if depth == 0 && !trimmed.starts_with('<') {
-                parts.push(trimmed);
-            }
-            index += 1;
-        }
-        (join_words(&parts), index, closed)
-    }
-
-    /// The properties of a rendered page's "Request Body", up to the section after it; `None`,
-    /// and a problem, when the page has no such section.
-    fn rendered_body(&mut self) -> Option<Body> {
-        let Some(start) = self
-            .lines
-            .iter()
-            .position(|line| line.trim() == "Request Body")
-        else {
-            self.no_body("a `Request Body` section");
-            return None;
-        };
-        let mut body = Body::default();
-        let mut section = Section::Unlisted;
-        let mut index = start + 1;
-        while index < self.lines.len() {
-            let trimmed = self.lines[index].trim();
-            if ends_rendered_body(trimmed) {
-                break;
-            }
-            match trimmed {
-                "Required Fields" => section = Section::Required,
-                "Optional Fields" => section = Section::Optional,
-                _ if self.starts_rendered_param(index) => {
-                    index = self.rendered_param(index, section, &mut body);
-                    continue;
-                }
-                _ => {}
-            }
-            index += 1;
-        }
-        Some(body)
-    }
-
-    /// Whether line `index` is a property's name: a bare name followed by a type-shaped line.
-    fn starts_rendered_param(&self, index: usize) -> bool {
-        is_identifier(self.lines[index].trim())
-            && self
-                .lines
-                .get(index + 1)
-                .is_some_and(|next| is_type_shaped(next.trim()))
-    }
-
-    /// Reads the rendered property whose name is on line `index`; answers the line after it.
-    fn rendered_param(&mut self, index: usize, section: Section, body: &mut Body) -> usize {
-        let marker = self
-            .lines
-            .get(index + 2)
-            .is_some_and(|line| line.trim() == "required");
-        let mut next = index + if marker { 3 } else { 2 };
-        let mut parts = Vec::new();
-        while let Some(line) = self.lines.get(next) {
-            let trimmed = line.trim();
-            let ends = matches!(trimmed, "Required Fields" | "Optional Fields")
-                || ends_rendered_body(trimmed)
-                || self.starts_rendered_param(next);
-            if ends {
-                break;
-            }
-            parts.push(trimmed);
-            next += 1;
-        }
-        let raw = RawParam {
-            name: self.lines[index].trim().to_owned(),
-            name_at: self.line_at(index),
-            type_word: self.lines[index + 1].trim().to_owned(),
-            type_at: self.line_at(index + 1),
-            marker,
-            section,
-            description: join_words(&parts),
-        };
-        self.add_param(body, raw);
-        next
     }
 
     /// Reports a page without a request body; `expected` says where the body should be.
@@ -962,92 +581,12 @@ impl<'a> Page<'a> {
     }
 
     /// The value table whose header is line `index`, and the line after it: a Markdown table
-    /// `| Value | Name | Description |`, rendered `ValueName` lines (`1Daily`), or one flattened
-    /// line `Value Name 1 Daily 2 Weekly`.
+    /// `| Value | Name | Description |` (MDX source), or `ValueName` lines (`1Daily`) or one
+    /// flattened line `Value Name 1 Daily 2 Weekly` (rendered text). Both are tried whatever the
+    /// page's form, since the header alone says which table it is.
     fn value_table(&mut self, index: usize) -> Option<(Vec<EnumMember>, usize)> {
-        let line = self.lines[index];
-        let trimmed = line.trim();
-        let header = cells(line);
-        let is_pipe_header = trimmed.starts_with('|')
-            && header.len() >= 2
-            && header[0].1.eq_ignore_ascii_case("value")
-            && header[1].1.eq_ignore_ascii_case("name");
-        if is_pipe_header {
-            return Some(self.pipe_rows(index + 1));
-        }
-        if matches!(trimmed, "ValueName" | "Value Name" | "Value\tName") {
-            let mut values = Vec::new();
-            let mut next = index + 1;
-            while let Some(member) = self.lines.get(next).and_then(|line| glued_row(line.trim())) {
-                values.push(member);
-                next += 1;
-            }
-            return Some((values, next));
-        }
-        let words: Vec<&str> = trimmed
-            .strip_prefix("Value Name ")?
-            .split_whitespace()
-            .collect();
-        let values = words
-            .chunks(2)
-            .map(|pair| match pair {
-                [value, name] if is_identifier(name) => Some(EnumMember {
-                    value: value.parse().ok()?,
-                    name: (*name).to_owned(),
-                    description: None,
-                }),
-                _ => None,
-            })
-            .collect::<Option<Vec<_>>>()?;
-        Some((values, index + 1))
-    }
-
-    /// The rows of a Markdown value table from line `index`, reporting rows that do not read.
-    fn pipe_rows(&mut self, mut index: usize) -> (Vec<EnumMember>, usize) {
-        let mut values = Vec::new();
-        while let Some(line) = self.lines.get(index).copied() {
-            if !line.trim_start().starts_with('|') {
-                break;
-            }
-            index += 1;
-            let row = cells(line);
-            if row
-                .iter()
-                .all(|(_, cell)| cell.chars().all(|c| matches!(c, '-' | ':')))
-            {
-                continue;
-            }
-            let (value_byte, value) = row.first().copied().unwrap_or_default();
-            let Ok(value) = value.parse::<i64>() else {
-                let at = self.at(index - 1, value_byte);
-                self.diagnostics.error(
-                    at,
-                    format!("enum value `{value}` is not a whole number"),
-                    "an enum table's first column holds the integer sent over the wire",
-                );
-                continue;
-            };
-            let (name_byte, name) = row.get(1).copied().unwrap_or((line.len(), ""));
-            if !is_identifier(name) {
-                let at = self.at(index - 1, name_byte);
-                self.diagnostics.error(
-                    at,
-                    format!("enum member name `{name}` is not a name"),
-                    "an enum table's second column holds the member's name, e.g. `Daily`",
-                );
-                continue;
-            }
-            let description = row
-                .get(2)
-                .map(|(_, cell)| *cell)
-                .filter(|cell| !cell.is_empty());
-            values.push(EnumMember {
-                value,
-                name: name.to_owned(),
-                description: description.map(str::to_owned),
-            });
-        }
-        (values, index)
+        self.markdown_value_table(index)
+            .or_else(|| self.rendered_value_table(index))
     }
 
     /// Settles each table's name and types the properties the tables' titles name.
@@ -1300,40 +839,6 @@ fn enum_title(line: &str) -> Option<(Option<String>, Option<String>)> {
     Some((name.map(str::to_owned), Some(property.to_owned())))
 }
 
-/// A rendered value row with the value glued to the name: `1Daily`, `10 LiqPay`.
-fn glued_row(line: &str) -> Option<EnumMember> {
-    let digits = line
-        .char_indices()
-        .find(|&(index, c)| !(c.is_ascii_digit() || (index == 0 && c == '-')))
-        .map_or(line.len(), |(index, _)| index);
-    let value = line[..digits].parse().ok()?;
-    let name = line[digits..].trim();
-    is_identifier(name).then(|| EnumMember {
-        value,
-        name: name.to_owned(),
-        description: None,
-    })
-}
-
-/// The cells of a Markdown table row, trimmed, each with the byte it starts at.
-fn cells(line: &str) -> Vec<(usize, &str)> {
-    let trimmed = line.trim_end();
-    let Some(start) = trimmed.find('|') else {
-        return Vec::new();
-    };
-    let inner = trimmed[start + 1..]
-        .strip_suffix('|')
-        .unwrap_or(&trimmed[start + 1..]);
-    let mut offset = start + 1;
-    let mut cells = Vec::new();
-    for cell in inner.split('|') {
-        let lead = cell.len() - cell.trim_start().len();
-        cells.push((offset + lead, cell.trim()));
-        offset += cell.len() + 1;
-    }
-    cells
-}
-
 /// `Create EmailAccount` or `Update EmailAccount`: the operation and the entity.
 fn title_words(title: &str) -> Option<(Operation, &str)> {
     let (verb, entity) = title.split_once(' ')?;
@@ -1366,54 +871,9 @@ fn describe(operation: Operation) -> &'static str {
     }
 }
 
-/// A markdown heading: its level and its text.
-fn heading(line: &str) -> Option<(usize, &str)> {
-    let level = line.chars().take_while(|&c| c == '#').count();
-    let title = line[level..].strip_prefix(' ')?;
-    (level > 0).then(|| (level, title.trim()))
-}
-
-/// Whether `line` opens a `<ParamField` tag (and not, say, `<ParamFields>`).
-fn is_param_field(line: &str) -> bool {
-    line.strip_prefix("<ParamField")
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '>', '/']))
-}
-
 /// Whether `line` is the request body's heading, in either form.
 fn is_body_heading(line: &str) -> bool {
     line.trim().trim_start_matches('#').trim() == "Request Body"
-}
-
-/// Whether a rendered line ends the request body.
-fn ends_rendered_body(line: &str) -> bool {
-    RENDERED_BODY_END.contains(&line) || line.starts_with("curl ")
-}
-
-/// Whether `line` is an HTTP method on a line of its own, as rendered pages show it.
-fn is_method(line: &str) -> bool {
-    matches!(line, "GET" | "POST" | "PUT" | "PATCH" | "DELETE")
-}
-
-/// Whether `part` is one segment of a rendered path (`api`, `emailaccounts`, `{id}`).
-fn is_path_segment(part: &str) -> bool {
-    part.chars().any(|c| c.is_ascii_alphanumeric())
-        && part
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '{' | '}'))
-}
-
-/// Whether a rendered line has the shape of a type: lower-case words, `[]`, `|` (`integer`,
-/// `integer[]`, `integer | null`), so that an unknown type is reported rather than read as text.
-fn is_type_shaped(line: &str) -> bool {
-    line != "required"
-        && line.split('|').all(|word| {
-            let word = word.trim();
-            let base = word.trim_end_matches("[]");
-            base.starts_with(|c: char| c.is_ascii_lowercase())
-                && base
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        })
 }
 
 /// Whether `name` is a property or member name: letters, digits and `_`, not starting with a digit.

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use super::rendered::glued_row;
 use super::*;
 
 /// Reads `text` as the file `page`, whose problems print as `page:line:column: error: ...`.
