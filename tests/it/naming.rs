@@ -94,12 +94,26 @@ fn the_generated_sdk_compiles_lint_clean_and_documented() {
     );
 }
 
+/// Every `.rs` file under `folder`, its subfolders too (a module's `tests.rs` is one down).
+fn rust_files(folder: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(folder).expect("read the folder") {
+        let path = entry.expect("an entry").path();
+        if path.is_dir() {
+            files.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|extension| extension == "rs") {
+            files.push(path);
+        }
+    }
+    files
+}
+
 /// The names of the methods of `nexudus::Client`, read from the runtime's `impl Client` blocks.
 fn client_methods() -> Vec<String> {
     let runtime = workspace().join("generated/src/runtime");
     let mut methods = Vec::new();
-    for entry in std::fs::read_dir(&runtime).expect("read the runtime") {
-        let source = std::fs::read_to_string(entry.expect("an entry").path()).expect("a file");
+    for path in rust_files(&runtime) {
+        let source = std::fs::read_to_string(path).expect("a file");
         let mut inside = false;
         for line in source.lines() {
             if line.starts_with("impl Client {") {

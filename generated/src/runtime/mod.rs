@@ -4,14 +4,12 @@ mod attempt;
 mod auth;
 mod builder;
 mod client;
-#[cfg(test)]
-mod client_tests;
 mod command;
-#[cfg(test)]
-mod command_tests;
 pub(crate) mod datetime;
 mod endpoint;
 mod error;
+#[cfg(test)]
+mod fixtures;
 mod limit;
 mod open_enum;
 mod page;
@@ -19,8 +17,6 @@ mod record;
 mod response;
 mod retry;
 mod search;
-#[cfg(test)]
-mod search_tests;
 mod secret;
 mod validation;
 mod wire;

@@ -1,4 +1,5 @@
-//! Entity commands over loopback HTTP: listing them, and running one exactly once.
+//! Tests of entity commands: the listing read leniently, the body in wire names, and over loopback
+//! HTTP, listing them and running one exactly once.
 
 use std::time::Duration;
 
@@ -7,13 +8,9 @@ use serde_json::json;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use super::client::Client;
-use super::command::{
-    Command, CommandOutcome, CommandParameter, CommandParameterInfo, DOCUMENTED_LISTING,
-};
-use super::endpoint::{Endpoint, Operation};
-use super::error::{Error, ValidationOrigin};
-use super::limit::RateLimit;
+use super::*;
+use crate::runtime::fixtures::{COMMAND_LISTING, COMMAND_RAN};
+use crate::runtime::{Client, Endpoint, Error, Operation, RateLimit, ValidationOrigin};
 
 const TOKEN: &str = "tok-c0mm4nd-secret";
 
@@ -28,9 +25,6 @@ const RUN_COMMAND: Endpoint = Endpoint {
     operation: Operation::RunCommand,
     ..COMMANDS
 };
-
-/// The documented answer of `POST .../runcommand`.
-const RAN: &str = r#"{"Status":200,"Message":"The command was run correctly.","Value":{"Id":10605},"RedirectURL":null,"UpdatedOn":"2021-04-15T12:19:07Z","UpdatedBy":"john@example.com","Errors":null,"WasSuccessful":true}"#;
 
 async fn server_answering(answer: ResponseTemplate) -> MockServer {
     let server = MockServer::start().await;
@@ -82,10 +76,62 @@ async fn run(
     (result, server)
 }
 
+#[test]
+fn missing_and_null_properties_read_as_defaults() {
+    let commands: Vec<Command> = serde_json::from_value(json!([
+        {"Key": "SEND", "AppliesOnlyToMultipleEntities": true},
+        {"Key": null, "Name": null, "NeedsEntitiesToRun": null, "Order": null,
+         "RequiresParameters": null},
+        {"RequiresParameters": [{"Name": "Date"}, {}]}
+    ]))
+    .expect("lenient listing");
+    assert_eq!(commands[0].key, "SEND");
+    assert!(commands[0].applies_only_to_multiple_entities);
+    assert!(!commands[0].needs_entities_to_run);
+    assert_eq!(commands[1], Command::default());
+    assert_eq!(
+        commands[2].parameters,
+        [
+            CommandParameterInfo {
+                name: "Date".to_owned(),
+                type_name: String::new()
+            },
+            CommandParameterInfo::default()
+        ]
+    );
+    assert!(serde_json::from_str::<Vec<Command>>(r#"[{"Order": "eight"}]"#).is_err());
+}
+
+#[test]
+fn parameters_and_the_body_use_wire_names() {
+    let parameters = [
+        CommandParameter::new("From", "DateTime", "2026-04-03T00:00:00Z"),
+        CommandParameter::new(String::from("Amount"), "Decimal", "100"),
+    ];
+    let body = RunCommandBody {
+        key: "COMMAND_KEY_1",
+        ids: &[1, 2],
+        parameters: &parameters,
+    };
+    assert_eq!(
+        serde_json::to_string(&body).expect("serialize"),
+        r#"{"Key":"COMMAND_KEY_1","Ids":[1,2],"Parameters":[{"Name":"From","Type":"DateTime","Value":"2026-04-03T00:00:00Z"},{"Name":"Amount","Type":"Decimal","Value":"100"}]}"#
+    );
+    let none = RunCommandBody {
+        key: "K",
+        ids: &[],
+        parameters: &[],
+    };
+    assert_eq!(
+        serde_json::to_string(&none).expect("serialize"),
+        r#"{"Key":"K","Ids":[],"Parameters":[]}"#
+    );
+}
+
 #[tokio::test]
 async fn commands_are_listed_from_the_documented_answer() {
     let server = server_answering(
-        ResponseTemplate::new(200).set_body_raw(DOCUMENTED_LISTING, "application/json"),
+        ResponseTemplate::new(200).set_body_raw(COMMAND_LISTING, "application/json"),
     )
     .await;
     let commands = client_for(&server)
@@ -149,7 +195,7 @@ async fn run_command_posts_the_key_ids_and_parameters_and_reads_the_answer() {
         CommandParameter::new("Amount", "Decimal", "100"),
     ];
     let (result, server) = run(
-        ResponseTemplate::new(200).set_body_raw(RAN, "application/json"),
+        ResponseTemplate::new(200).set_body_raw(COMMAND_RAN, "application/json"),
         "COMMAND_KEY_1",
         &[10605, -2],
         &parameters,
@@ -260,7 +306,7 @@ async fn a_refused_command_is_server_validation() {
 async fn a_blank_key_is_refused_and_nothing_is_sent() {
     for key in ["", "  \t"] {
         let (result, server) = run(
-            ResponseTemplate::new(200).set_body_raw(RAN, "application/json"),
+            ResponseTemplate::new(200).set_body_raw(COMMAND_RAN, "application/json"),
             key,
             &[1],
             &[],

@@ -1,21 +1,18 @@
-//! Searches over loopback HTTP: the exact query string and paging through all results lazily.
+//! Tests of searches: `PageRequest`, the direction encodings and `Query` on their own, and over
+//! loopback HTTP the exact query string and paging through all results lazily.
 
-use std::num::NonZeroU32;
 use std::time::Duration;
 
-use chrono::{TimeZone, Utc};
+use chrono::TimeZone;
 use futures_util::StreamExt as _;
+use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::json;
 use wiremock::matchers::{any, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use super::builder::ClientBuilder;
-use super::client::Client;
-use super::endpoint::{Endpoint, Operation};
-use super::error::Error;
-use super::limit::RateLimit;
-use super::search::{DirectionEncoding, PageRequest, Query, SortDirection, SortKey};
+use super::*;
+use crate::runtime::{Client, ClientBuilder, Endpoint, Error, Operation, RateLimit, Record};
 
 const TOKEN: &str = "tok-5ea4c4-search";
 
@@ -53,7 +50,7 @@ struct Account {
     id: i64,
 }
 
-impl super::Record for Account {
+impl Record for Account {
     const PROPERTIES: &'static [&'static str] = &["Id"];
     const NOT_UPDATED: &'static [&'static str] = &[];
 }
@@ -120,6 +117,139 @@ fn ids(results: Vec<Result<Account, Error>>) -> Vec<i64> {
         .into_iter()
         .map(|result| result.expect("a record").id)
         .collect()
+}
+
+#[test]
+fn a_direction_is_read_back_in_each_encoding() {
+    use DirectionEncoding::{PlusMinusOne, Words, ZeroOne};
+    use SortDirection::{Ascending, Descending};
+    for encoding in [ZeroOne, PlusMinusOne, Words] {
+        for direction in [Ascending, Descending] {
+            let written = encoding.encode(direction);
+            assert_eq!(encoding.decode(written), Some(direction), "{written}");
+        }
+        assert_eq!(encoding.decode(" Descending "), Some(Descending));
+        assert_eq!(encoding.decode("ASC"), Some(Ascending));
+        assert_eq!(encoding.decode("sideways"), None);
+    }
+    assert_eq!(
+        ZeroOne.decode("-1"),
+        Some(Descending),
+        "only one encoding writes -1"
+    );
+    assert_eq!(
+        PlusMinusOne.decode("0"),
+        Some(Ascending),
+        "only one encoding writes 0"
+    );
+    assert_eq!(
+        Words.decode("1"),
+        Some(Descending),
+        "read as the default encoding"
+    );
+}
+
+/// Not `Default`, not `Debug`: `PageRequest::default` must not need either.
+#[derive(Clone, Copy)]
+struct Bare;
+
+impl SortKey for Bare {
+    fn wire_name(self) -> &'static str {
+        "Bare"
+    }
+}
+
+fn strings(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
+    pairs
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect()
+}
+
+#[test]
+fn defaults_are_the_apis() {
+    let request = PageRequest::<Sort>::new();
+    assert_eq!(
+        (request.page_number(), request.page_size(), request.order()),
+        (n(1), n(25), None)
+    );
+    assert_eq!(PageRequest::<Sort>::default(), request);
+    let bare = PageRequest::<Bare>::default();
+    assert_eq!(
+        strings(&bare.query_pairs(DirectionEncoding::default())),
+        [("page", "1"), ("size", "25")]
+    );
+    assert_eq!(DirectionEncoding::default(), DirectionEncoding::ZeroOne);
+}
+
+#[test]
+fn builders_set_and_the_last_order_wins() {
+    let request = PageRequest::new()
+        .page(n(3))
+        .size(n(100))
+        .order_by(Sort::CreatedOn, SortDirection::Ascending)
+        .order_by(Sort::DisplayName, SortDirection::Descending);
+    assert_eq!(request.page_number(), n(3));
+    assert_eq!(request.page_size(), n(100));
+    assert_eq!(
+        request.order(),
+        Some((Sort::DisplayName, SortDirection::Descending))
+    );
+    assert_eq!(
+        strings(&request.query_pairs(DirectionEncoding::ZeroOne)),
+        [
+            ("page", "3"),
+            ("size", "100"),
+            ("orderBy", "DisplayName"),
+            ("dir", "1")
+        ]
+    );
+    let next = request.next_page().expect("page 4 exists");
+    assert_eq!(next, request.page(n(4)));
+    assert_eq!(request.page(NonZeroU32::MAX).next_page(), None);
+}
+
+#[test]
+fn query_keeps_filters_in_the_order_first_set_and_a_reset_replaces_the_value() {
+    let mut query = Query::new();
+    query.set("EmailAccount_DisplayName", "Front desk");
+    query.set("EmailAccount_Business", &1_001_i64);
+    query.set("EmailAccount_IncomingServerPort", &993_i32);
+    query.set("EmailAccount_IncomingServerSSL", &false);
+    query.set("EmailAccount_Active", &true);
+    query.set("EmailAccount_Name", &"owned".to_owned());
+    query.set("from_Product_Price", &Decimal::new(1250, 2));
+    query.set("to_Product_Price", &Decimal::new(-5, 0));
+    query.set("EmailAccount_Business", &2_002_i64);
+    assert_eq!(
+        strings(&query.to_pairs()),
+        [
+            ("EmailAccount_DisplayName", "Front desk"),
+            ("EmailAccount_Business", "2002"),
+            ("EmailAccount_IncomingServerPort", "993"),
+            ("EmailAccount_IncomingServerSSL", "false"),
+            ("EmailAccount_Active", "true"),
+            ("EmailAccount_Name", "owned"),
+            ("from_Product_Price", "12.50"),
+            ("to_Product_Price", "-5"),
+        ]
+    );
+    assert!(Query::new().to_pairs().is_empty());
+}
+
+#[test]
+fn dates_are_written_to_the_minute_in_utc() {
+    let moment = Utc
+        .with_ymd_and_hms(2025, 1, 2, 3, 4, 59)
+        .single()
+        .expect("valid date");
+    assert_eq!(moment.query_value(), "2025-01-02T03:04");
+    let offset = chrono::FixedOffset::east_opt(2 * 3600)
+        .and_then(|zone| zone.with_ymd_and_hms(2025, 12, 31, 23, 30, 0).single())
+        .expect("valid date");
+    assert_eq!(offset.with_timezone(&Utc).query_value(), "2025-12-31T21:30");
+    let big = Decimal::from_i128_with_scale(123_456_789_000_000_000_000, 0);
+    assert_eq!(big.query_value(), "123456789000000000000");
 }
 
 #[tokio::test]
