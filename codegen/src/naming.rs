@@ -38,7 +38,6 @@ pub(crate) const CLIENT_METHODS: &[&str] = &[
     "get",
     "get_many",
     "new",
-    "read",
     "read_answer",
     "run_command",
     "search",

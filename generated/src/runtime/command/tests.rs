@@ -9,8 +9,9 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use super::*;
+use crate::runtime::endpoint::Endpoint;
 use crate::runtime::fixtures::{COMMAND_LISTING, COMMAND_RAN};
-use crate::runtime::{Client, Endpoint, Error, Operation, RateLimit, ValidationOrigin};
+use crate::runtime::{Client, Error, Operation, RateLimit, ValidationOrigin};
 
 const TOKEN: &str = "tok-c0mm4nd-secret";
 

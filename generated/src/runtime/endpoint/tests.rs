@@ -14,6 +14,35 @@ const UPDATE: Endpoint = Endpoint {
 };
 
 #[test]
+fn an_entitys_endpoints_share_its_name_path_and_secrets() {
+    const ENDPOINTS: Endpoints = Endpoints::new(
+        "EmailAccount",
+        "/api/crm/emailaccounts",
+        &["IncomingServerPassword"],
+    );
+    let all = [
+        (ENDPOINTS.search, Operation::Search),
+        (ENDPOINTS.get, Operation::Get),
+        (ENDPOINTS.get_many, Operation::GetMany),
+        (ENDPOINTS.create, Operation::Create),
+        (ENDPOINTS.update, Operation::Update),
+        (ENDPOINTS.delete, Operation::Delete),
+        (ENDPOINTS.commands, Operation::Commands),
+        (ENDPOINTS.run_command, Operation::RunCommand),
+    ];
+    for (endpoint, operation) in all {
+        assert_eq!(endpoint.operation, operation);
+        assert_eq!(endpoint.entity, "EmailAccount");
+        assert_eq!(endpoint.path, "/api/crm/emailaccounts");
+        assert_eq!(endpoint.secret_properties, ["IncomingServerPassword"]);
+    }
+    let mut violations = ENDPOINTS.violations();
+    violations.email("IncomingServerPassword", "hunter2");
+    let errors = violations.finish().expect_err("not an address");
+    assert_eq!(errors.as_slice()[0].attempted_value, json!(null));
+}
+
+#[test]
 fn operation_display_and_method() {
     use reqwest::Method;
     for (operation, text, method) in [

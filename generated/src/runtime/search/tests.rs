@@ -12,7 +12,8 @@ use wiremock::matchers::{any, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use super::*;
-use crate::runtime::{Client, ClientBuilder, Endpoint, Error, Operation, RateLimit, Record};
+use crate::runtime::endpoint::Endpoint;
+use crate::runtime::{Client, ClientBuilder, Error, Operation, RateLimit, Record};
 
 const TOKEN: &str = "tok-5ea4c4-search";
 

@@ -163,3 +163,37 @@ fn redaction_matches_case_and_prefix_insensitively() {
         [json!(null), json!(null), json!("kept"), json!("also kept")]
     );
 }
+
+#[test]
+fn generated_checks_take_a_field_as_it_is() {
+    // What generated `validate()` passes: plain, optional, secret and optional secret values.
+    let given = Some("  ".to_owned());
+    let missing: Option<String> = None;
+    let port: i32 = 0;
+    let retries: Option<i64> = Some(11);
+    let unset: Option<i32> = None;
+    let password = Secret::from("hunter2 is not an address");
+    let token: Option<Secret> = Some(Secret::from(" "));
+    let mut v = Violations::new(&["Password", "Token"]);
+    v.not_blank("Given", &given);
+    v.not_blank("Missing", &missing);
+    v.email("Missing", &missing);
+    v.between("Port", &port, 1, 65535);
+    v.at_most("Retries", &retries, 10);
+    v.at_least("Unset", &unset, 1);
+    v.at_least("Port", &port, 0);
+    v.at_most("Port", &port, 0);
+    v.email("Password", &password);
+    v.required("Token", &token);
+    let errors = v.finish().expect_err("five rules are broken");
+    assert_eq!(
+        errors.into_vec(),
+        vec![
+            error("Given", "must not be blank", json!("  ")),
+            error("Port", "must be between 1 and 65535", json!(0)),
+            error("Retries", "must be at most 10", json!(11)),
+            error("Password", "is not a valid email address", json!(null)),
+            error("Token", "is a required field", json!(null)),
+        ]
+    );
+}
