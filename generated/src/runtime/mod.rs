@@ -23,6 +23,7 @@ mod search;
 mod search_tests;
 mod secret;
 mod validation;
+pub mod webhook;
 mod wire;
 
 pub use builder::ClientBuilder;
