@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::{Notify, Semaphore, mpsc};
 
 use super::queue::{self, Delivery, Outcome, Policy};
 use super::{Outbox, SIGNATURE_HEADER, Webhooks};
@@ -36,14 +36,26 @@ pub(crate) fn spawn(store: Store, outbox: &Arc<Outbox>, config: Webhooks) {
             return;
         }
     };
+    let in_flight = Arc::new(Mutex::new(HashSet::new()));
+    let notify = Arc::clone(&outbox.notify);
+    let config = Arc::new(config);
+    let (outcomes, recorded) = mpsc::unbounded_channel();
+    let recorder = Recorder {
+        store: store.clone(),
+        config: Arc::clone(&config),
+        in_flight: Arc::clone(&in_flight),
+        notify: Arc::clone(&notify),
+    };
+    runtime.spawn(recorder.run(recorded));
     let task = Task {
         store,
         outbox: Arc::downgrade(outbox),
-        notify: Arc::clone(&outbox.notify),
+        notify,
         client,
-        config: Arc::new(config),
-        in_flight: Arc::new(Mutex::new(HashSet::new())),
+        config,
+        in_flight,
         permits: Arc::new(Semaphore::new(CONCURRENCY)),
+        outcomes,
     };
     runtime.spawn(task.run());
 }
@@ -57,6 +69,8 @@ struct Task {
     /// The deliveries being attempted, which the queue still holds.
     in_flight: Arc<Mutex<HashSet<i64>>>,
     permits: Arc<Semaphore>,
+    /// Where attempts report how they went, for the [`Recorder`].
+    outcomes: mpsc::UnboundedSender<(Delivery, Outcome)>,
 }
 
 impl Task {
@@ -96,16 +110,14 @@ impl Task {
                 break;
             };
             self.lock_in_flight().insert(delivery.id);
-            let attempt = Attempt {
-                store: self.store.clone(),
-                client: self.client.clone(),
-                config: Arc::clone(&self.config),
-                in_flight: Arc::clone(&self.in_flight),
-                notify: Arc::clone(&self.notify),
-            };
+            let client = self.client.clone();
+            let secret = self.config.secret.clone();
+            let outcomes = self.outcomes.clone();
             tokio::spawn(async move {
-                attempt.run(delivery).await;
+                let outcome = post(&client, secret.as_deref(), &delivery).await;
                 drop(permit);
+                // The recorder ends only after every sender, this one too.
+                let _ = outcomes.send((delivery, outcome));
             });
         }
         let next = next.map_or(IDLE, |millis| {
@@ -121,74 +133,88 @@ impl Task {
     }
 }
 
-/// One attempt at one delivery.
-struct Attempt {
+/// Records how attempts went: whatever outcomes have arrived, in one transaction (one sync to
+/// disk for a burst of deliveries rather than one each), so that delivering holds the database
+/// as little as it can from the API's writes.
+struct Recorder {
     store: Store,
-    client: reqwest::Client,
     config: Arc<Webhooks>,
     in_flight: Arc<Mutex<HashSet<i64>>>,
     notify: Arc<Notify>,
 }
 
-impl Attempt {
-    async fn run(self, delivery: Delivery) {
-        let outcome = self.post(&delivery).await;
-        let store = self.store.clone();
-        let config = Arc::clone(&self.config);
-        let id = delivery.id;
-        let recorded = blocking(move || {
-            let policy = Policy {
-                retry_delays: &config.retry_delays,
-                disable_after: config.disable_after.max(1),
-            };
-            let now = chrono::Utc::now();
-            store.transact(|connection| {
-                queue::record(
-                    connection,
-                    &delivery,
-                    &outcome,
-                    now.timestamp_millis(),
-                    &stored_date_time(now),
-                    &policy,
-                )
-            })
-        })
-        .await;
-        if let Err(error) = recorded {
-            tracing::error!("webhook delivery {id}: {error}");
-        }
-        self.in_flight
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .remove(&id);
-        // Room for another delivery, and perhaps a retry due sooner than the task expects.
-        self.notify.notify_one();
-    }
+/// The most outcomes recorded in one transaction.
+const BATCH: usize = 256;
 
-    async fn post(&self, delivery: &Delivery) -> Outcome {
-        let store = self.store.clone();
-        let webhook = delivery.webhook_id;
-        let url = match blocking(move || store.transact(|c| queue::target(c, webhook))).await {
-            Ok(Some(url)) => url,
-            Ok(None) => return Outcome::Dropped,
-            Err(error) => {
-                return Outcome::Failed(format!("the webhook could not be read: {error}"));
+impl Recorder {
+    async fn run(self, mut outcomes: mpsc::UnboundedReceiver<(Delivery, Outcome)>) {
+        while let Some(first) = outcomes.recv().await {
+            let mut batch = vec![first];
+            while batch.len() < BATCH {
+                match outcomes.try_recv() {
+                    Ok(more) => batch.push(more),
+                    Err(_) => break,
+                }
             }
-        };
-        let mut request = self
-            .client
-            .post(&url)
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(delivery.body.clone());
-        if let Some(secret) = &self.config.secret {
-            request = request.header(SIGNATURE_HEADER, super::sign(secret, &delivery.body));
+            let ids: Vec<i64> = batch.iter().map(|(delivery, _)| delivery.id).collect();
+            let store = self.store.clone();
+            let config = Arc::clone(&self.config);
+            let recorded = blocking(move || {
+                let policy = Policy {
+                    retry_delays: &config.retry_delays,
+                    disable_after: config.disable_after.max(1),
+                };
+                let now = chrono::Utc::now();
+                let at = stored_date_time(now);
+                store.transact(|connection| {
+                    for (delivery, outcome) in &batch {
+                        queue::record(
+                            connection,
+                            delivery,
+                            outcome,
+                            now.timestamp_millis(),
+                            &at,
+                            &policy,
+                        )?;
+                    }
+                    Ok(())
+                })
+            })
+            .await;
+            if let Err(error) = recorded {
+                tracing::error!("webhook deliveries {ids:?}: {error}");
+            }
+            let mut in_flight = self
+                .in_flight
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            for id in ids {
+                in_flight.remove(&id);
+            }
+            drop(in_flight);
+            // Room for more deliveries, and perhaps a retry due sooner than the task expects.
+            self.notify.notify_one();
         }
-        match request.send().await {
-            Ok(response) if response.status().is_success() => Outcome::Delivered,
-            Ok(response) => Outcome::Failed(format!("HTTP {}", response.status())),
-            // Without the URL, which reqwest's message repeats and the webhook already shows.
-            Err(error) => Outcome::Failed(describe(&error.without_url())),
-        }
+    }
+}
+
+/// One attempt at `delivery`: a 2xx answer delivers it.
+async fn post(client: &reqwest::Client, secret: Option<&str>, delivery: &Delivery) -> Outcome {
+    let Some(url) = &delivery.url else {
+        return Outcome::Dropped;
+    };
+    let mut request = client
+        .post(url)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(delivery.body.clone());
+    if let Some(secret) = secret {
+        request = request.header(SIGNATURE_HEADER, super::sign(secret, &delivery.body));
+    }
+    match request.send().await {
+        Ok(response) if response.status().is_success() => Outcome::Delivered,
+        Ok(response) => Outcome::Failed(format!("HTTP {}", response.status())),
+        // Without the URL, which reqwest's message repeats and the webhook already shows.
+        Err(error) => Outcome::Failed(describe(&error.without_url())),
     }
 }
 

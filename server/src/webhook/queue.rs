@@ -16,6 +16,8 @@ pub(super) struct Delivery {
     pub(super) body: Vec<u8>,
     /// The attempts made so far.
     pub(super) attempts: u32,
+    /// Where to post it: the webhook's `URL`; `None` when the webhook is gone or inactive.
+    pub(super) url: Option<String>,
 }
 
 /// How an attempt went.
@@ -91,7 +93,8 @@ pub(super) fn enqueue(
     Ok(true)
 }
 
-/// Up to `limit` deliveries due at `now`, the longest due first, leaving out `in_flight`.
+/// Up to `limit` deliveries due at `now`, the longest due first, leaving out `in_flight`, each
+/// with its webhook's URL as it is now.
 pub(super) fn due(
     connection: &Connection,
     now: i64,
@@ -99,16 +102,22 @@ pub(super) fn due(
     in_flight: &HashSet<i64>,
 ) -> Result<Vec<Delivery>, rusqlite::Error> {
     let mut statement = connection.prepare_cached(
-        "SELECT id, webhook_id, body, attempts FROM webhook_deliveries
-         WHERE due_at <= ?1 ORDER BY due_at, id LIMIT ?2",
+        "SELECT delivery.id, delivery.webhook_id, delivery.body, delivery.attempts,
+                json_extract(webhook.fields, '$.URL'), json_extract(webhook.fields, '$.Active')
+         FROM webhook_deliveries AS delivery
+         LEFT JOIN records AS webhook ON webhook.entity = 'WebHook' AND webhook.id = delivery.webhook_id
+         WHERE delivery.due_at <= ?1 ORDER BY delivery.due_at, delivery.id LIMIT ?2",
     )?;
     let fetch = i64::try_from(limit + in_flight.len()).unwrap_or(i64::MAX);
     let rows = statement.query_map(params![now, fetch], |row| {
+        let url: Option<String> = row.get(4)?;
+        let active: Option<i64> = row.get(5)?;
         Ok(Delivery {
             id: row.get(0)?,
             webhook_id: row.get(1)?,
             body: row.get(2)?,
             attempts: row.get(3)?,
+            url: url.filter(|_| active == Some(1)),
         })
     })?;
     let mut deliveries = Vec::new();
@@ -129,21 +138,6 @@ pub(super) fn next_due(connection: &Connection, now: i64) -> Result<Option<i64>,
     connection
         .prepare_cached("SELECT min(due_at) FROM webhook_deliveries WHERE due_at > ?1")?
         .query_row(params![now], |row| row.get(0))
-}
-
-/// The URL of the webhook `id`, if it exists and is active.
-pub(super) fn target(connection: &Connection, id: i64) -> Result<Option<String>, rusqlite::Error> {
-    let found: Option<(Option<String>, Option<i64>)> = connection
-        .prepare_cached(
-            "SELECT json_extract(fields, '$.URL'), json_extract(fields, '$.Active') FROM records
-             WHERE entity = 'WebHook' AND id = ?1",
-        )?
-        .query_row(params![id], |row| Ok((row.get(0)?, row.get(1)?)))
-        .optional()?;
-    Ok(match found {
-        Some((Some(url), Some(1))) => Some(url),
-        _ => None,
-    })
 }
 
 /// Records how an attempt at `delivery` went, at `now` (`at` as the API writes date-times): the
