@@ -8,7 +8,7 @@ use marked_yaml::Spanned;
 use crate::diagnostics::{Diagnostics, FileId, Location};
 use crate::ir::{
     AREAS, BASE_FIELDS, Entity, Enum, EnumValue, Field, FieldType, Ir, Operation, Presence, Rule,
-    Scalar, Write,
+    Scalar, WEBHOOK_ACTION_ENUM, WebhookAction, Write,
 };
 use crate::load::{RawEntity, RawEnum, RawField, RawRule, backticked};
 use crate::naming;
@@ -39,6 +39,7 @@ pub(crate) fn check(raw: Vec<RawEntity>, diagnostics: &mut Diagnostics) -> Optio
         }
     }
     check_unique_across_files(&entities, diagnostics);
+    check_webhook_actions(&raw, &mut entities, diagnostics);
     if !diagnostics.is_empty() {
         return None;
     }
@@ -64,6 +65,100 @@ fn check_unique_across_files(entities: &[Entity], diagnostics: &mut Diagnostics)
                 // One clash says enough about this entity; the other names clash for the same reason.
                 break;
             }
+        }
+    }
+}
+
+/// Resolves each entity's `webhook_actions` against the members of `eWebhookAction`, which
+/// another schema (`WebHook`) declares: every action must be a member, and only one entity may
+/// list it, since its payload is one record type.
+fn check_webhook_actions(
+    raw: &[RawEntity],
+    entities: &mut [Entity],
+    diagnostics: &mut Diagnostics,
+) {
+    let declared = entities.iter().find_map(|entity| {
+        let actions = entity
+            .enums
+            .iter()
+            .find(|known| known.wire_name == WEBHOOK_ACTION_ENUM)?;
+        let members: Vec<(String, i64, String)> = actions
+            .values
+            .iter()
+            .map(|member| {
+                (
+                    member.wire_name.clone(),
+                    member.value,
+                    member.rust_name.clone(),
+                )
+            })
+            .collect();
+        Some((entity.schema_file.clone(), members))
+    });
+    let mut listed: BTreeMap<String, Location> = BTreeMap::new();
+    for raw_entity in raw {
+        let mut resolved = Vec::new();
+        for action in &raw_entity.webhook_actions {
+            let at = Location::from_marker(raw_entity.file, action.span().start());
+            let Some((schema_file, members)) = &declared else {
+                diagnostics.error(
+                    at,
+                    format!(
+                        "webhook action `{}` cannot be resolved: no schema declares the enum `{WEBHOOK_ACTION_ENUM}`",
+                        action.as_str()
+                    ),
+                    format!(
+                        "declare `{WEBHOOK_ACTION_ENUM}` with its members in the `WebHook` schema, or remove `webhook_actions`"
+                    ),
+                );
+                continue;
+            };
+            let Some((member, value, rust_name)) =
+                members.iter().find(|(member, _, _)| *member == **action)
+            else {
+                let close: Vec<&str> = members
+                    .iter()
+                    .map(|(member, _, _)| member.as_str())
+                    .filter(|name| name.eq_ignore_ascii_case(action))
+                    .collect();
+                diagnostics.error(
+                    at,
+                    format!(
+                        "unknown webhook action `{}`: it is not a member of `{WEBHOOK_ACTION_ENUM}`",
+                        action.as_str()
+                    ),
+                    if close.is_empty() {
+                        format!("list members of `{WEBHOOK_ACTION_ENUM}` as `{schema_file}` declares them, e.g. `CoworkerCreate`")
+                    } else {
+                        format!("the member is spelled {}", backticked(&close))
+                    },
+                );
+                continue;
+            };
+            if let Some(first) = listed.insert(member.clone(), at) {
+                diagnostics.error(
+                    at,
+                    format!(
+                        "webhook action `{}` is listed more than once",
+                        action.as_str()
+                    ),
+                    "an action's payload is one record type: list it under one entity, once",
+                );
+                diagnostics.also(first, "listed first here");
+                continue;
+            }
+            resolved.push(WebhookAction {
+                name: member.clone(),
+                value: *value,
+                rust_name: rust_name.clone(),
+            });
+        }
+        let name = raw_entity.entity.as_ref().map(|name| name.as_str());
+        if let Some(entity) = entities
+            .iter_mut()
+            .find(|entity| Some(entity.name.as_str()) == name)
+        {
+            entity.webhook_actions = resolved;
         }
     }
 }
@@ -144,6 +239,8 @@ impl Checker<'_> {
             operations,
             enums,
             fields,
+            // Resolved across files, by `check_webhook_actions`.
+            webhook_actions: Vec::new(),
         })
     }
 

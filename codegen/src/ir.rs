@@ -32,6 +32,40 @@ pub(crate) struct Entity {
     pub(crate) operations: BTreeSet<Operation>,
     pub(crate) enums: Vec<Enum>,
     pub(crate) fields: Vec<Field>,
+    /// The webhook actions whose payload is a record of this entity, in schema order.
+    pub(crate) webhook_actions: Vec<WebhookAction>,
+}
+
+/// The enum that lists the actions a webhook can fire on (declared by the `WebHook` schema).
+pub(crate) const WEBHOOK_ACTION_ENUM: &str = "eWebhookAction";
+
+/// A member of `eWebhookAction` whose payload is a record of the entity that lists it.
+pub(crate) struct WebhookAction {
+    /// Its name, e.g. `CoworkerCreate`.
+    pub(crate) name: String,
+    /// Its value on the wire, e.g. `3`.
+    pub(crate) value: i64,
+    /// Its Rust variant name, as the enum's member has it.
+    pub(crate) rust_name: String,
+}
+
+impl WebhookAction {
+    /// The write through the API that fires it, read from the end of its name: `...Create` or
+    /// `...Created` on a create, `...Update(d)` on an update, `...Delete(d)` on a delete. Other
+    /// actions (`CoworkerInvoicePaid`, `VisitorCheckedin`) follow events no plain write is.
+    pub(crate) fn fired_by(&self) -> Option<Operation> {
+        [
+            ("Create", Operation::Create),
+            ("Update", Operation::Update),
+            ("Delete", Operation::Delete),
+        ]
+        .into_iter()
+        .find(|(verb, _)| {
+            let name = self.name.strip_suffix('d').unwrap_or(&self.name);
+            name.ends_with(verb)
+        })
+        .map(|(_, operation)| operation)
+    }
 }
 
 /// The API areas Nexudus groups its URLs in (`/api/{area}/...`), with what each holds.

@@ -16,6 +16,8 @@ pub(crate) struct RawEntity {
     pub(crate) operations: Vec<Spanned<String>>,
     pub(crate) enums: Vec<RawEnum>,
     pub(crate) fields: Vec<RawField>,
+    /// The `eWebhookAction` members whose webhook payload is a record of this entity.
+    pub(crate) webhook_actions: Vec<Spanned<String>>,
     /// Free text for reviewers, not generated; kept so that a re-import preserves it.
     pub(crate) notes: Option<String>,
     pub(crate) sources: Vec<String>,
@@ -85,6 +87,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "operations",
     "enums",
     "fields",
+    "webhook_actions",
     "notes",
     "sources",
 ];
@@ -173,6 +176,7 @@ fn load_text(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> Option<
         operations: Vec::new(),
         enums: Vec::new(),
         fields: Vec::new(),
+        webhook_actions: Vec::new(),
         notes: None,
         sources: Vec::new(),
     };
@@ -184,6 +188,9 @@ fn load_text(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> Option<
             "operations" => entity.operations = item(file, value, diagnostics).unwrap_or_default(),
             "enums" => entity.enums = items(file, value, "enums", diagnostics),
             "fields" => entity.fields = items(file, value, "fields", diagnostics),
+            "webhook_actions" => {
+                entity.webhook_actions = item(file, value, diagnostics).unwrap_or_default();
+            }
             "notes" => entity.notes = item(file, value, diagnostics),
             "sources" => entity.sources = item(file, value, diagnostics).unwrap_or_default(),
             other => {

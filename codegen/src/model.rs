@@ -72,12 +72,36 @@ pub struct EntityModel {
     pub filters: Vec<FilterModel>,
     /// The property names a search accepts as `orderBy`.
     pub sort_keys: Vec<String>,
+    /// The webhook actions (`eWebhookAction` members) whose payload is a record of this entity.
+    #[serde(default)]
+    pub webhook_actions: Vec<WebhookActionModel>,
+}
+
+/// A webhook action whose payload is a record of the entity that lists it, e.g. `CoworkerCreate`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookActionModel {
+    /// Its `eWebhookAction` name, e.g. `CoworkerCreate`.
+    pub name: String,
+    /// Its value, the webhook's `Action`, e.g. `3`.
+    pub value: i64,
+    /// The write through the API that fires it ([`Operation::Create`], [`Operation::Update`] or
+    /// [`Operation::Delete`], read from the end of its name); `None` for an action that follows
+    /// another event (`CoworkerInvoicePaid`), which no plain write fires.
+    pub fired_by: Option<Operation>,
 }
 
 impl EntityModel {
     /// Whether the entity supports `operation`.
     pub fn supports(&self, operation: Operation) -> bool {
         self.operations.contains(&operation)
+    }
+
+    /// The values of the webhook actions a `write` of a record of this entity fires
+    /// ([`Operation::Create`], [`Operation::Update`] or [`Operation::Delete`]).
+    pub fn fired_actions(&self, write: Operation) -> impl Iterator<Item = &WebhookActionModel> {
+        self.webhook_actions
+            .iter()
+            .filter(move |action| action.fired_by == Some(write))
     }
 
     /// The field with this wire name.

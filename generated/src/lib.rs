@@ -59,4 +59,6 @@ pub use runtime::{
     ValidationOrigin, WriteOutcome,
 };
 
+pub use runtime::webhook;
+
 include!(concat!(env!("OUT_DIR"), "/entities.rs"));

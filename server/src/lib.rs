@@ -38,6 +38,7 @@ mod routes;
 mod serve;
 mod store;
 mod validate;
+mod webhook;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -46,6 +47,7 @@ pub use auth::{ADMINISTRATOR, User, UsersFile};
 pub use limit::{Limits, every};
 pub use store::{Database, StoreError};
 pub use validate::Problem;
+pub use webhook::{SIGNATURE_HEADER, Webhooks};
 
 /// How a server is set up.
 #[derive(Clone, Debug)]
@@ -64,12 +66,16 @@ pub struct Config {
     pub token_lifetime: std::time::Duration,
     /// The rate limits per user; `None` switches them off.
     pub rate_limits: Option<Limits>,
+    /// How the webhooks created through the `WebHook` entity are delivered: the shared secret
+    /// that signs them, the retries, when a failing webhook is disabled.
+    pub webhooks: Webhooks,
 }
 
 impl Default for Config {
     /// Records in memory, bodies up to 1 MiB, 30 s to send a request's head and 30 s for its
     /// body, no users, tokens valid for 604,799 s (as Nexudus's), and Nexudus's published rate
-    /// limits.
+    /// limits; webhooks unsigned, retried after 10 s, 1 min, 5 min, 30 min and 2 h, and
+    /// disabled after 10 failed attempts in a row ([`Webhooks::default`]).
     fn default() -> Self {
         Self {
             database: Database::Memory,
@@ -78,6 +84,7 @@ impl Default for Config {
             users: Vec::new(),
             token_lifetime: std::time::Duration::from_secs(604_799),
             rate_limits: Some(Limits::nexudus()),
+            webhooks: Webhooks::default(),
         }
     }
 }
@@ -109,11 +116,17 @@ pub enum Error {
 
 /// The router of a server with this configuration, ready for `axum::serve`. It bounds the time
 /// a request's body may take; the deadline on its head is [`serve`]'s and [`start`]'s, since
-/// `axum::serve` sets none.
+/// `axum::serve` sets none. Called within a tokio runtime, it starts there the task that
+/// delivers webhooks, which ends once the router and its clones are dropped.
 pub fn router(config: &Config) -> Result<axum::Router, Error> {
+    let catalogue = catalogue::embedded()?;
+    let store = store::Store::open(&config.database)?;
+    let outbox = Arc::new(webhook::Outbox::new(&catalogue, &store)?);
+    // The delivery task writes through a store that fires nothing, and ends with the router.
+    webhook::spawn(store.clone(), &outbox, config.webhooks.clone());
     let state = routes::AppState {
-        catalogue: Arc::new(catalogue::embedded()?),
-        store: store::Store::open(&config.database)?,
+        catalogue: Arc::new(catalogue),
+        store: store.with_outbox(outbox),
         body_limit: config.body_limit,
         read_timeout: config.read_timeout,
         auth: Arc::new(auth::Auth::new(config.users.clone(), config.token_lifetime)),

@@ -35,6 +35,36 @@ struct Cli {
     /// Serve without Nexudus's rate limits.
     #[arg(long)]
     no_rate_limits: bool,
+    /// The shared secret that signs webhook deliveries (`X-Nexudus-Hook-Signature`); without
+    /// it, deliveries are not signed. Read from the environment, so that it stays out of the
+    /// process list.
+    #[arg(long, env = "NEXUDUS_WEBHOOK_SECRET", hide_env_values = true)]
+    webhook_secret: Option<String>,
+    /// The waits before each retry of a failed webhook delivery, in seconds (fractions allowed),
+    /// comma-separated; `--webhook-retry-delays ""` never retries.
+    #[arg(long, value_delimiter = ',', default_value = "10,60,300,1800,7200")]
+    webhook_retry_delays: Vec<String>,
+    /// How many failed delivery attempts in a row disable a webhook.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    webhook_disable_after: u32,
+}
+
+/// `--webhook-retry-delays`' values as durations.
+fn retry_delays(values: &[String]) -> Result<Vec<std::time::Duration>, String> {
+    values
+        .iter()
+        .filter(|value| !value.trim().is_empty())
+        .map(|value| {
+            value
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(|seconds| std::time::Duration::try_from_secs_f64(seconds).ok())
+                .ok_or_else(|| {
+                    format!("--webhook-retry-delays: `{value}` is not a number of seconds")
+                })
+        })
+        .collect()
 }
 
 /// The users of the users file, or one administrator with a fresh password (printed once, to
@@ -62,6 +92,13 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let retry_delays = match retry_delays(&cli.webhook_retry_delays) {
+        Ok(delays) => delays,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let defaults = Config::default();
     let config = Config {
         database: cli.db.map_or(Database::Memory, Database::File),
@@ -71,6 +108,12 @@ async fn main() -> ExitCode {
         rate_limits: (!cli.no_rate_limits)
             .then_some(defaults.rate_limits)
             .flatten(),
+        webhooks: nexudus_server::Webhooks {
+            secret: cli.webhook_secret,
+            retry_delays,
+            disable_after: cli.webhook_disable_after,
+            ..defaults.webhooks.clone()
+        },
         ..defaults
     };
     let listener = match tokio::net::TcpListener::bind((cli.host.as_str(), cli.port)).await {

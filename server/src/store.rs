@@ -15,7 +15,10 @@ use chrono::Utc;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value};
 
+use nexudus_codegen::model::Operation;
+
 use crate::validate::stored_date_time;
+use crate::webhook::Outbox;
 
 /// Where the records live.
 #[derive(Clone, Debug)]
@@ -35,6 +38,8 @@ pub struct StoreError(#[from] rusqlite::Error);
 #[derive(Clone)]
 pub(crate) struct Store {
     connection: Arc<Mutex<Connection>>,
+    /// Where a write queues the webhook deliveries it fires, in its own transaction.
+    outbox: Option<Arc<Outbox>>,
 }
 
 /// One stored record: the base fields and the entity's own.
@@ -122,7 +127,50 @@ impl Store {
         )?;
         Ok(Self {
             connection: Arc::new(Mutex::new(connection)),
+            outbox: None,
         })
+    }
+
+    /// The same records, whose writes queue webhook deliveries in `outbox`.
+    pub(crate) fn with_outbox(&self, outbox: Arc<Outbox>) -> Self {
+        Self {
+            connection: Arc::clone(&self.connection),
+            outbox: Some(outbox),
+        }
+    }
+
+    /// Runs `work` in one transaction, committed if it succeeds.
+    pub(crate) fn transact<T>(
+        &self,
+        work: impl FnOnce(&Connection) -> Result<T, rusqlite::Error>,
+    ) -> Result<T, StoreError> {
+        let mut connection = self.lock();
+        let transaction = connection.transaction()?;
+        let result = work(&transaction)?;
+        transaction.commit()?;
+        Ok(result)
+    }
+
+    /// Queues the webhook deliveries a `write` of `record` fires, in the write's transaction;
+    /// whether there were any (to wake the delivery task once it has committed).
+    fn fire(
+        &self,
+        connection: &Connection,
+        entity: &str,
+        write: Operation,
+        record: &Stored,
+    ) -> Result<bool, rusqlite::Error> {
+        match &self.outbox {
+            Some(outbox) => outbox.enqueue(connection, entity, write, record),
+            None => Ok(false),
+        }
+    }
+
+    /// Wakes the delivery task after a write that queued deliveries has committed.
+    fn fired(&self, queued: bool) {
+        if let (true, Some(outbox)) = (queued, &self.outbox) {
+            outbox.wake();
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, Connection> {
@@ -142,8 +190,9 @@ impl Store {
     ) -> Result<Stored, StoreError> {
         let now = stored_date_time(Utc::now());
         let unique_id = uuid::Uuid::new_v4().to_string();
-        let connection = self.lock();
-        connection.execute(
+        let mut connection = self.lock();
+        let transaction = connection.transaction()?;
+        transaction.execute(
             "INSERT INTO records (entity, unique_id, created_on, updated_on, updated_by, fields)
              VALUES (?1, ?2, ?3, ?3, ?4, jsonb(?5))",
             params![
@@ -154,14 +203,18 @@ impl Store {
                 Value::Object(fields.clone()).to_string()
             ],
         )?;
-        Ok(Stored {
-            id: connection.last_insert_rowid(),
+        let stored = Stored {
+            id: transaction.last_insert_rowid(),
             unique_id,
             created_on: now.clone(),
             updated_on: now,
             updated_by: user.to_owned(),
             fields: fields.clone(),
-        })
+        };
+        let queued = self.fire(&transaction, entity, Operation::Create, &stored)?;
+        transaction.commit()?;
+        self.fired(queued);
+        Ok(stored)
     }
 
     /// Replaces the fields of the record `id` that an update takes (`updatable`), as a PUT
@@ -177,8 +230,9 @@ impl Store {
     ) -> Result<Option<Stored>, StoreError> {
         let now = stored_date_time(Utc::now());
         // The read and the write happen under one lock, so no other write comes between them.
-        let connection = self.lock();
-        let Some(stored) = get_locked(&connection, entity, id)? else {
+        let mut connection = self.lock();
+        let transaction = connection.transaction()?;
+        let Some(stored) = get_locked(&transaction, entity, id)? else {
             return Ok(None);
         };
         let mut replaced = fields.clone();
@@ -187,20 +241,46 @@ impl Store {
                 replaced.insert(name, value);
             }
         }
-        connection.execute(
+        transaction.execute(
             "UPDATE records SET fields = jsonb(?1), updated_on = ?2, updated_by = ?3
              WHERE entity = ?4 AND id = ?5",
             params![Value::Object(replaced).to_string(), now, user, entity, id],
         )?;
-        get_locked(&connection, entity, id)
+        let updated = get_locked(&transaction, entity, id)?;
+        let queued = match &updated {
+            Some(record) => self.fire(&transaction, entity, Operation::Update, record)?,
+            None => false,
+        };
+        transaction.commit()?;
+        self.fired(queued);
+        Ok(updated)
     }
 
     /// Deletes the record `id`; whether there was one.
     pub(crate) fn delete(&self, entity: &str, id: i64) -> Result<bool, StoreError> {
-        let changed = self.lock().execute(
+        let mut connection = self.lock();
+        let transaction = connection.transaction()?;
+        // A delete's webhooks carry the record as it was.
+        let fires = self
+            .outbox
+            .as_ref()
+            .is_some_and(|outbox| outbox.fires(entity, Operation::Delete));
+        let deleted = match fires {
+            true => get_locked(&transaction, entity, id)?,
+            false => None,
+        };
+        let changed = transaction.execute(
             "DELETE FROM records WHERE entity = ?1 AND id = ?2",
             params![entity, id],
         )?;
+        let queued = match &deleted {
+            Some(record) if changed > 0 => {
+                self.fire(&transaction, entity, Operation::Delete, record)?
+            }
+            _ => false,
+        };
+        transaction.commit()?;
+        self.fired(queued);
         Ok(changed > 0)
     }
 

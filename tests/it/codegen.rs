@@ -43,6 +43,23 @@ fn the_module_tree_includes_every_entity_under_its_area() {
 }
 
 #[test]
+fn the_webhook_events_name_the_record_type_of_each_mapped_action() {
+    let output =
+        generate(&workspace().join("schema")).unwrap_or_else(|problems| panic!("{problems}"));
+    let events = output
+        .files
+        .iter()
+        .find(|file| file.path == std::path::Path::new("webhooks.rs"))
+        .expect("the webhook events");
+    assert!(
+        events
+            .source
+            .contains("CoworkerCreate(::std::boxed::Box<crate::spaces::coworker::Coworker>)")
+    );
+    insta::assert_snapshot!(events.source);
+}
+
+#[test]
 fn the_same_schemas_give_byte_identical_output() {
     let first =
         generate(&workspace().join("schema")).unwrap_or_else(|problems| panic!("{problems}"));
@@ -227,5 +244,30 @@ fn generating_some_areas_emits_only_their_entities() {
         tree.source
     );
     let none = nexudus_codegen::generate_areas(&schemas, []).unwrap_or_else(|p| panic!("{p}"));
-    assert_eq!(none.files.len(), 1, "only the (empty) module tree");
+    assert_eq!(
+        none.files.len(),
+        2,
+        "only the (empty) module tree and the webhook events"
+    );
+    assert!(
+        none.files[1]
+            .source
+            .contains("pub const MAPPED_ACTIONS: &[&str] = &[];"),
+        "no area, no record type: every action is `Event::Other`\n{}",
+        none.files[1].source
+    );
+    let spaces = some
+        .files
+        .iter()
+        .find(|file| file.path == std::path::Path::new("webhooks.rs"))
+        .expect("the webhook events");
+    assert!(
+        spaces
+            .source
+            .contains("BookingUpdate(::std::boxed::Box<crate::spaces::booking::Booking>)")
+    );
+    assert!(
+        !spaces.source.contains("crate::billing::"),
+        "billing is left out"
+    );
 }

@@ -52,6 +52,19 @@ fn one_run_reports_the_problems_of_every_file() {
 }
 
 #[test]
+fn a_webhook_action_is_listed_by_one_entity_only() {
+    let problems =
+        generate(Path::new("fixtures/invalid_webhooks")).expect_err("the folder is invalid");
+    let lines = problems.summary_lines();
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(
+        lines[0].starts_with("fixtures/invalid_webhooks/C_Visit.yaml:6:19: error: webhook action `BookingUpdate` is listed more than once"),
+        "{lines:#?}"
+    );
+    insta::assert_snapshot!(problems.to_string());
+}
+
+#[test]
 fn a_missing_folder_is_a_diagnostic_not_a_panic() {
     let problems = generate(Path::new("fixtures/no_such_folder")).expect_err("nothing to read");
     assert_eq!(problems.len(), 1);

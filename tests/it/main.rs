@@ -22,6 +22,7 @@ mod seeds;
 mod server;
 mod server_entities;
 mod server_hostile;
+mod webhooks;
 
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};

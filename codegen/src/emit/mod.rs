@@ -5,6 +5,9 @@ mod enums;
 mod record;
 mod requests;
 mod search;
+mod webhook;
+
+pub(crate) use webhook::{FILE as WEBHOOKS_FILE, events as webhook_events};
 
 use proc_macro2::TokenStream;
 use quote::quote;

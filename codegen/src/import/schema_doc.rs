@@ -16,6 +16,8 @@ pub(crate) struct SchemaDoc {
     pub(crate) path: String,
     pub(crate) description: String,
     pub(crate) operations: Vec<String>,
+    /// The webhook actions whose payload is a record of the entity: a reviewer's, kept as is.
+    pub(crate) webhook_actions: Vec<String>,
     pub(crate) sources: Vec<String>,
     pub(crate) notes: Option<String>,
     pub(crate) enums: Vec<EnumDoc>,
@@ -93,6 +95,11 @@ impl SchemaDoc {
                 .iter()
                 .map(|op| op.as_str().to_owned())
                 .collect(),
+            webhook_actions: raw
+                .webhook_actions
+                .iter()
+                .map(|action| action.as_str().to_owned())
+                .collect(),
             sources: raw.sources.clone(),
             notes: raw.notes.clone(),
             enums: raw
@@ -158,6 +165,13 @@ impl SchemaDoc {
             &mut out,
             &format!("operations: [{}]", operations.join(", ")),
         );
+        if !self.webhook_actions.is_empty() {
+            let actions: Vec<String> = self.webhook_actions.iter().map(|a| scalar(a)).collect();
+            push_line(
+                &mut out,
+                &format!("webhook_actions: [{}]", actions.join(", ")),
+            );
+        }
         if !self.sources.is_empty() {
             out.push_str("sources:\n");
             for source in &self.sources {

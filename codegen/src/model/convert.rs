@@ -4,7 +4,7 @@ use std::path::Path;
 
 use super::{
     Bound, Check, EntityModel, FieldModel, FilterModel, Model, Operation, Presence, Rule, Scalar,
-    ValueType, WritableBaseField,
+    ValueType, WebhookActionModel, WritableBaseField,
 };
 use crate::Diagnostics;
 use crate::ir::{self, FieldType};
@@ -77,6 +77,15 @@ fn entity(entity: &ir::Entity) -> EntityModel {
         fields,
         filters,
         sort_keys,
+        webhook_actions: entity
+            .webhook_actions
+            .iter()
+            .map(|action| WebhookActionModel {
+                name: action.name.clone(),
+                value: action.value,
+                fired_by: action.fired_by().map(operation),
+            })
+            .collect(),
     }
 }
 

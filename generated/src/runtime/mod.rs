@@ -19,6 +19,7 @@ mod retry;
 mod search;
 mod secret;
 mod validation;
+pub mod webhook;
 mod wire;
 
 pub use builder::ClientBuilder;
