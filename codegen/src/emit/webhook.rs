@@ -48,7 +48,7 @@ pub(crate) fn events<'a>(entities: impl IntoIterator<Item = &'a Entity>) -> Toke
             });
             let lower = action.name.to_ascii_lowercase();
             decode_arms.push(quote! {
-                #lower => ::serde_json::from_value::<#record_path>(record)
+                #lower => crate::runtime::read_value::<#record_path>(record)
                     .map(|record| Self::#variant(::std::boxed::Box::new(record))),
             });
             let name = &action.name;
@@ -85,7 +85,7 @@ pub(crate) fn events<'a>(entities: impl IntoIterator<Item = &'a Entity>) -> Toke
 
         impl Event {
             /// The record of `action` (an `eWebhookAction` name, in any letter case), read as the
-            /// record type the action carries.
+            /// record type the action carries, whatever the letter case of its property names.
             #[allow(clippy::match_single_binding, reason = "no action may be mapped")]
             pub(crate) fn from_record(
                 action: &str,

@@ -41,5 +41,5 @@ pub use validation::{ValidationError, ValidationErrors};
 pub(crate) use {
     endpoint::Endpoints,
     search::{Query, QueryValue},
-    wire::{Fetched, absent},
+    wire::{Fetched, absent, read_value},
 };

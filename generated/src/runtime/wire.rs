@@ -62,6 +62,13 @@ pub(crate) fn read<T: Record>(object: &Map<String, Value>) -> Result<T, serde_js
     T::deserialize(&renamed)
 }
 
+/// A record read from a JSON value with [`read`], whatever the letter case of its property names:
+/// how a webhook's payload becomes its record.
+#[allow(dead_code, reason = "called by generated webhook code")]
+pub(crate) fn read_value<T: Record>(value: Value) -> Result<T, serde_json::Error> {
+    serde_json::from_value::<Lenient<T>>(value).map(|Lenient(record)| record)
+}
+
 /// A record read with [`read`]: how search pages and get-many lists hold their records.
 pub(crate) struct Lenient<T>(pub(crate) T);
 

@@ -185,6 +185,15 @@ fn a_mapped_action_decodes_into_its_record_type_in_any_letter_case() {
         assert_eq!(coworker.id, 42);
         assert_eq!(coworker.full_name.as_deref(), Some("Ada"));
     }
+    // Property names are read whatever their letter case, as the client reads records.
+    let respelled = br#"[{"id":43,"FULLNAME":"Grace"}]"#;
+    let Ok(Event::CoworkerCreate(coworker)) = decode("CoworkerCreate", respelled) else {
+        panic!("a Coworker");
+    };
+    assert_eq!(
+        (coworker.id, coworker.full_name.as_deref()),
+        (43, Some("Grace"))
+    );
     // A bare record is read too.
     let bare = br#"{"Id":7}"#;
     assert!(matches!(
