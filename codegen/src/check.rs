@@ -135,6 +135,20 @@ fn check_webhook_actions(
                 );
                 continue;
             };
+            if rust_name == naming::OTHER_EVENT {
+                diagnostics.error(
+                    at,
+                    format!(
+                        "webhook action `{}` would be the variant `{}` of `Event`, which is kept for the actions no schema maps",
+                        action.as_str(),
+                        naming::OTHER_EVENT
+                    ),
+                    format!(
+                        "give the member of `{WEBHOOK_ACTION_ENUM}` another `rust_name`, or leave the action unmapped"
+                    ),
+                );
+                continue;
+            }
             if let Some(first) = listed.insert(member.clone(), at) {
                 diagnostics.error(
                     at,

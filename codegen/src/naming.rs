@@ -16,6 +16,10 @@ const KEYWORDS: &[&str] = &[
 #[cfg(feature = "generate")]
 const NOT_RAW: &[&str] = &["crate", "self", "super", "Self"];
 
+/// The variant of the generated webhook `Event` that holds an action no schema maps: no mapped
+/// action's variant may take its name.
+pub(crate) const OTHER_EVENT: &str = "Other";
+
 /// Methods the generated request and filter types define beside a setter per field (`new`,
 /// `validate`, `from_record`): a field whose setter would take one of these names needs a
 /// `rust_name`. Trait methods are not here: generated code calls them by their trait's path

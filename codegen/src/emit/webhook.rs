@@ -14,6 +14,7 @@ pub(crate) const FILE: &str = "webhooks.rs";
 /// `Event` with one variant per action the `entities` (those of the enabled areas) list, and
 /// `Other` for every other action.
 pub(crate) fn events<'a>(entities: impl IntoIterator<Item = &'a Entity>) -> TokenStream {
+    let other = ident(crate::naming::OTHER_EVENT);
     let mut variants = Vec::new();
     let mut decode_arms = Vec::new();
     let mut name_arms = Vec::new();
@@ -75,7 +76,7 @@ pub(crate) fn events<'a>(entities: impl IntoIterator<Item = &'a Entity>) -> Toke
         pub enum Event {
             #(#variants)*
             /// Any other action: its name as the receiver gave it, and the record as JSON.
-            Other {
+            #other {
                 /// The action, as given to [`Receiver::receive`](crate::webhook::Receiver::receive).
                 action: ::std::string::String,
                 /// The record the body holds.
@@ -93,7 +94,7 @@ pub(crate) fn events<'a>(entities: impl IntoIterator<Item = &'a Entity>) -> Toke
             ) -> ::std::result::Result<Self, ::serde_json::Error> {
                 match action.to_ascii_lowercase().as_str() {
                     #(#decode_arms)*
-                    _ => ::std::result::Result::Ok(Self::Other {
+                    _ => ::std::result::Result::Ok(Self::#other {
                         action: ::std::borrow::ToOwned::to_owned(action),
                         record,
                     }),
@@ -106,7 +107,7 @@ pub(crate) fn events<'a>(entities: impl IntoIterator<Item = &'a Entity>) -> Toke
             pub fn action(&self) -> &str {
                 match self {
                     #(#name_arms)*
-                    Self::Other { action, .. } => action,
+                    Self::#other { action, .. } => action,
                 }
             }
         }
