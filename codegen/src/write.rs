@@ -72,12 +72,13 @@ fn separate_items(formatted: &str) -> String {
     let mut out = String::with_capacity(formatted.len() + formatted.len() / 16);
     let mut previous: Option<&str> = None;
     for line in formatted.lines() {
-        if let Some(before) = previous
-            && ends_item(before)
-            && starts_item(line)
-            && indentation(before) == indentation(line)
-            && !(is_declaration(before) && is_declaration(line))
-        {
+        let separate = previous.is_some_and(|before| {
+            ends_item(before)
+                && starts_item(line)
+                && indentation(before) == indentation(line)
+                && !(is_declaration(before) && is_declaration(line))
+        });
+        if separate {
             out.push('\n');
         }
         out.push_str(line);

@@ -212,10 +212,10 @@ impl Violations {
 
     /// Requires at least one non-whitespace character in a value, if one was given.
     pub(crate) fn not_blank(&mut self, property: &'static str, value: &(impl Text + ?Sized)) {
-        if let Some(value) = value.text()
-            && let Some(message) = rules::not_blank(value)
-        {
-            self.push(property, message.to_owned(), value.into());
+        if let Some(value) = value.text() {
+            if let Some(message) = rules::not_blank(value) {
+                self.push(property, message.to_owned(), value.into());
+            }
         }
     }
 
@@ -224,10 +224,10 @@ impl Violations {
     /// A blank value passes: whether the field may be empty is for [`Violations::not_blank`]
     /// to say, and one mistake should give one error.
     pub(crate) fn email(&mut self, property: &'static str, value: &(impl Text + ?Sized)) {
-        if let Some(value) = value.text()
-            && let Some(message) = rules::email(value)
-        {
-            self.push(property, message.to_owned(), value.into());
+        if let Some(value) = value.text() {
+            if let Some(message) = rules::email(value) {
+                self.push(property, message.to_owned(), value.into());
+            }
         }
     }
 
