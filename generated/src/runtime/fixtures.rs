@@ -1,5 +1,40 @@
-//! The example responses of the Nexudus documentation that the runtime's tests are answered with,
-//! copied as documented so that the SDK is shown to read what the vendor says it sends.
+//! What the runtime's tests share: the example responses of the Nexudus documentation they are
+//! answered with, copied as documented so that the SDK is shown to read what the vendor says it
+//! sends; the EmailAccount endpoints they call; and reading what a mock server received.
+
+use wiremock::{MockServer, Request};
+
+use super::endpoint::Endpoints;
+
+/// The EmailAccount endpoints, as generated code describes them.
+pub(super) const EMAIL_ACCOUNTS: Endpoints = Endpoints::new(
+    "EmailAccount",
+    "/api/crm/emailaccounts",
+    &["IncomingServerPassword"],
+);
+
+/// Every request `server` received, in order.
+pub(super) async fn requests(server: &MockServer) -> Vec<Request> {
+    server
+        .received_requests()
+        .await
+        .expect("request recording is on")
+}
+
+/// The one request `server` received.
+pub(super) async fn only_request(server: &MockServer) -> Request {
+    let mut sent = requests(server).await;
+    assert_eq!(sent.len(), 1, "exactly one request is sent");
+    sent.remove(0)
+}
+
+/// The value of `request`'s header `name`, when it is text.
+pub(super) fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
+    request
+        .headers
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+}
 
 /// The 200 example response of the "Create EmailAccount" documentation page.
 pub(super) const CREATED: &str = r#"{

@@ -14,55 +14,23 @@ use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
 use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::*;
 use crate::runtime::fixtures::CREATED;
+use crate::runtime::fixtures::{EMAIL_ACCOUNTS, header, only_request, requests};
 use crate::runtime::{RateLimit, ValidationOrigin};
 
 const TOKEN: &str = "tok-7f3a9c-super-secret";
 
-const CREATE: Endpoint = Endpoint {
-    entity: "EmailAccount",
-    operation: Operation::Create,
-    path: "/api/crm/emailaccounts",
-    secret_properties: &["IncomingServerPassword"],
-};
-
-const UPDATE: Endpoint = Endpoint {
-    operation: Operation::Update,
-    ..CREATE
-};
-
-const SEARCH: Endpoint = Endpoint {
-    operation: Operation::Search,
-    ..CREATE
-};
-
-const GET: Endpoint = Endpoint {
-    operation: Operation::Get,
-    ..CREATE
-};
-
-const GET_MANY: Endpoint = Endpoint {
-    operation: Operation::GetMany,
-    ..CREATE
-};
-
-const COMMANDS: Endpoint = Endpoint {
-    operation: Operation::Commands,
-    ..CREATE
-};
-
-const DELETE: Endpoint = Endpoint {
-    operation: Operation::Delete,
-    ..CREATE
-};
-
-const RUN_COMMAND: Endpoint = Endpoint {
-    operation: Operation::RunCommand,
-    ..CREATE
-};
+const CREATE: Endpoint = EMAIL_ACCOUNTS.create;
+const UPDATE: Endpoint = EMAIL_ACCOUNTS.update;
+const SEARCH: Endpoint = EMAIL_ACCOUNTS.search;
+const GET: Endpoint = EMAIL_ACCOUNTS.get;
+const GET_MANY: Endpoint = EMAIL_ACCOUNTS.get_many;
+const COMMANDS: Endpoint = EMAIL_ACCOUNTS.commands;
+const DELETE: Endpoint = EMAIL_ACCOUNTS.delete;
+const RUN_COMMAND: Endpoint = EMAIL_ACCOUNTS.run_command;
 
 /// The request body of the documented cURL example for create.
 fn create_body() -> serde_json::Value {
@@ -89,20 +57,6 @@ fn client_for(base_url: &str) -> Client {
         .rate_limit(RateLimit::none())
         .build()
         .expect("valid test client")
-}
-
-/// The one request `server` received.
-async fn only_request(server: &MockServer) -> Request {
-    let mut sent = requests(server).await;
-    assert_eq!(sent.len(), 1, "exactly one request is sent");
-    sent.remove(0)
-}
-
-fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
-    request
-        .headers
-        .get(name)
-        .and_then(|value| value.to_str().ok())
 }
 
 async fn write_with(
@@ -161,13 +115,6 @@ fn builder_for(server: &MockServer) -> ClientBuilder {
 
 fn build(builder: ClientBuilder) -> Client {
     builder.build().expect("valid test client")
-}
-
-async fn requests(server: &MockServer) -> Vec<Request> {
-    server
-        .received_requests()
-        .await
-        .expect("request recording is on")
 }
 
 /// Moves tokio's clock forward at once. The clock is paused only for the jump: a paused

@@ -6,26 +6,18 @@ use std::time::Duration;
 use chrono::{TimeZone, Utc};
 use serde_json::json;
 use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::*;
 use crate::runtime::endpoint::Endpoint;
 use crate::runtime::fixtures::{COMMAND_LISTING, COMMAND_RAN};
+use crate::runtime::fixtures::{EMAIL_ACCOUNTS, header, only_request, requests};
 use crate::runtime::{Client, Error, Operation, RateLimit, ValidationOrigin};
 
 const TOKEN: &str = "tok-c0mm4nd-secret";
 
-const COMMANDS: Endpoint = Endpoint {
-    entity: "EmailAccount",
-    operation: Operation::Commands,
-    path: "/api/crm/emailaccounts",
-    secret_properties: &[],
-};
-
-const RUN_COMMAND: Endpoint = Endpoint {
-    operation: Operation::RunCommand,
-    ..COMMANDS
-};
+const COMMANDS: Endpoint = EMAIL_ACCOUNTS.commands;
+const RUN_COMMAND: Endpoint = EMAIL_ACCOUNTS.run_command;
 
 async fn server_answering(answer: ResponseTemplate) -> MockServer {
     let server = MockServer::start().await;
@@ -42,26 +34,6 @@ fn client_for(server: &MockServer) -> Client {
         .rate_limit(RateLimit::none())
         .build()
         .expect("valid test client")
-}
-
-async fn requests(server: &MockServer) -> Vec<Request> {
-    server
-        .received_requests()
-        .await
-        .expect("request recording is on")
-}
-
-async fn only_request(server: &MockServer) -> Request {
-    let mut sent = requests(server).await;
-    assert_eq!(sent.len(), 1, "exactly one request is sent");
-    sent.remove(0)
-}
-
-fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
-    request
-        .headers
-        .get(name)
-        .and_then(|value| value.to_str().ok())
 }
 
 async fn run(

@@ -9,20 +9,16 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::json;
 use wiremock::matchers::{any, method, path, query_param};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::*;
 use crate::runtime::endpoint::Endpoint;
+use crate::runtime::fixtures::{EMAIL_ACCOUNTS, requests};
 use crate::runtime::{Client, ClientBuilder, Error, Operation, RateLimit, Record};
 
 const TOKEN: &str = "tok-5ea4c4-search";
 
-const SEARCH: Endpoint = Endpoint {
-    entity: "EmailAccount",
-    operation: Operation::Search,
-    path: "/api/crm/emailaccounts",
-    secret_properties: &[],
-};
+const SEARCH: Endpoint = EMAIL_ACCOUNTS.search;
 
 fn n(value: u32) -> NonZeroU32 {
     NonZeroU32::new(value).expect("not 0")
@@ -67,13 +63,6 @@ fn builder_for(server: &MockServer) -> ClientBuilder {
 
 fn client_for(server: &MockServer) -> Client {
     builder_for(server).build().expect("valid test client")
-}
-
-async fn requests(server: &MockServer) -> Vec<Request> {
-    server
-        .received_requests()
-        .await
-        .expect("request recording is on")
 }
 
 /// The raw query string of each request, in order.
@@ -551,10 +540,7 @@ async fn search_failures_are_typed() {
     );
 }
 
-const GET_MANY: Endpoint = Endpoint {
-    operation: Operation::GetMany,
-    ..SEARCH
-};
+const GET_MANY: Endpoint = EMAIL_ACCOUNTS.get_many;
 
 #[tokio::test]
 async fn get_many_sends_the_ids_as_one_list_and_none_sends_nothing() {
