@@ -9,6 +9,7 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use super::*;
+use crate::runtime::fixtures::EMAIL_ACCOUNTS;
 use crate::runtime::{Client, ClientBuilder, Operation, RateLimit, WriteOutcome};
 
 const USERNAME: &str = "desk@example.com";
@@ -17,12 +18,7 @@ const TOTP: &str = "731902";
 const CLIENT_ID: &str = "reporting-service";
 const WEEK: u64 = 604_799;
 
-const CREATE: Endpoint = Endpoint {
-    entity: "EmailAccount",
-    operation: Operation::Create,
-    path: "/api/crm/emailaccounts",
-    secret_properties: &[],
-};
+const CREATE: Endpoint = EMAIL_ACCOUNTS.create;
 
 fn created() -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({
