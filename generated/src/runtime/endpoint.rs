@@ -91,8 +91,6 @@ pub(crate) struct Endpoint {
 #[allow(dead_code, reason = "called by generated entity code")]
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Endpoints {
-    /// Wire names of properties whose values must never be shown.
-    pub(crate) secret_properties: &'static [&'static str],
     pub(crate) search: Endpoint,
     pub(crate) get: Endpoint,
     pub(crate) get_many: Endpoint,
@@ -118,7 +116,6 @@ impl Endpoints {
             secret_properties,
         };
         Self {
-            secret_properties,
             search: at,
             get: at.with(Operation::Get),
             get_many: at.with(Operation::GetMany),
@@ -132,7 +129,8 @@ impl Endpoints {
 
     /// An empty collection of the entity's broken rules, which never keeps a secret's value.
     pub(crate) fn violations(&self) -> Violations {
-        Violations::new(self.secret_properties)
+        // Every endpoint of the entity carries the same secrets.
+        Violations::new(self.search.secret_properties)
     }
 }
 
