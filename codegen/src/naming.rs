@@ -47,6 +47,7 @@ pub(crate) const CLIENT_METHODS: &[&str] = &[
     "search",
     "search_all",
     "send_once",
+    "update_with",
     "url",
     "write",
     "write_checked",

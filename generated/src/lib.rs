@@ -54,9 +54,9 @@ pub use rust_decimal;
 
 pub use runtime::{
     Client, ClientBuilder, Command, CommandOutcome, CommandParameter, CommandParameterInfo,
-    DirectionEncoding, Error, Full, Operation, Page, PageRequest, RateLimit, RateLimiter, Record,
-    Secret, SortDirection, SortKey, UnknownValue, ValidationError, ValidationErrors,
-    ValidationOrigin, WriteOutcome,
+    DirectionEncoding, Error, Full, Operation, Page, PageRequest, Pending, RateLimit, RateLimiter,
+    Record, Records, Secret, SortDirection, SortKey, UnknownValue, ValidationError,
+    ValidationErrors, ValidationOrigin, WriteOutcome,
 };
 
 pub use runtime::webhook;

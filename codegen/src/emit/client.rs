@@ -30,6 +30,7 @@ pub(super) fn handle(entity: &Entity) -> TokenStream {
         entity.name
     ));
     let methods = writes.iter().map(|write| method(entity, *write));
+    let bodies = writes.iter().map(|write| body(entity, *write));
     let search_methods = supports(Operation::Search).then(|| search(entity));
     let get_method = get.then(|| get_one(entity));
     let get_many_method = supports(Operation::GetMany).then(|| get_many(entity));
@@ -53,6 +54,8 @@ pub(super) fn handle(entity: &Entity) -> TokenStream {
                 #handle { client: self }
             }
         }
+
+        #(#bodies)*
 
         impl #handle<'_> {
             #search_methods
@@ -94,9 +97,7 @@ fn search(entity: &Entity) -> TokenStream {
             &self,
             filter: &#filter,
             page: &crate::PageRequest<#sort>,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<crate::Page<#record>, crate::Error>,
-        > + ::std::marker::Send {
+        ) -> crate::Pending<'_, crate::Page<#record>> {
             self.client.search(&ENDPOINTS.search, filter.query.to_pairs(), page)
         }
 
@@ -105,9 +106,7 @@ fn search(entity: &Entity) -> TokenStream {
             &self,
             filter: &#filter,
             page: crate::PageRequest<#sort>,
-        ) -> impl ::futures_core::Stream<
-            Item = ::std::result::Result<#record, crate::Error>,
-        > + ::std::marker::Send {
+        ) -> crate::Records<'_, #record> {
             self.client.search_all(&ENDPOINTS.search, filter.query.to_pairs(), page)
         }
     }
@@ -127,9 +126,7 @@ fn get_many(entity: &Entity) -> TokenStream {
         pub fn get_many(
             &self,
             ids: &[i64],
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<::std::vec::Vec<#record>, crate::Error>,
-        > + ::std::marker::Send {
+        ) -> crate::Pending<'_, ::std::vec::Vec<#record>> {
             self.client.get_many(&ENDPOINTS.get_many, ids)
         }
     }
@@ -153,9 +150,7 @@ fn commands(entity: &Entity) -> TokenStream {
         #list_doc
         pub fn commands(
             &self,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<::std::vec::Vec<crate::Command>, crate::Error>,
-        > + ::std::marker::Send {
+        ) -> crate::Pending<'_, ::std::vec::Vec<crate::Command>> {
             self.client.commands(&ENDPOINTS.commands)
         }
 
@@ -165,9 +160,7 @@ fn commands(entity: &Entity) -> TokenStream {
             key: &str,
             ids: &[i64],
             parameters: &[crate::CommandParameter],
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<crate::CommandOutcome, crate::Error>,
-        > + ::std::marker::Send {
+        ) -> crate::Pending<'_, crate::CommandOutcome> {
             self.client.run_command(&ENDPOINTS.run_command, key, ids, parameters)
         }
     }
@@ -186,9 +179,7 @@ fn get_one(entity: &Entity) -> TokenStream {
         pub fn get(
             &self,
             id: i64,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<crate::Full<#record>, crate::Error>,
-        > + ::std::marker::Send {
+        ) -> crate::Pending<'_, crate::Full<#record>> {
             self.client.get(&ENDPOINTS.get, id)
         }
     }
@@ -204,9 +195,7 @@ fn delete_one(entity: &Entity) -> TokenStream {
         pub fn delete(
             &self,
             id: i64,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<crate::WriteOutcome, crate::Error>,
-        > + ::std::marker::Send {
+        ) -> crate::Pending<'_, crate::WriteOutcome> {
             self.client.delete(&ENDPOINTS.delete, id)
         }
     }
@@ -230,25 +219,33 @@ fn update_with(entity: &Entity) -> TokenStream {
          change is cleared.",
         name = entity.name,
     ));
+    let body = body_function(Write::Update);
     quote! {
         #method_doc
-        pub async fn update_with(
+        pub fn update_with(
             &self,
             id: i64,
             change: impl ::std::ops::FnOnce(#request) -> #request,
-        ) -> ::std::result::Result<crate::WriteOutcome, crate::Error> {
-            let record = self.get(id).await?;
-            let request = #request::from_record(&record).map_err(|errors| ENDPOINTS.update.rejected(errors))?;
-            self.update(&change(request)).await
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<crate::WriteOutcome, crate::Error>,
+        > {
+            self.client.update_with(&ENDPOINTS, id, #request::from_record, #body, change)
         }
     }
 }
 
-fn method(entity: &Entity, write: Write) -> TokenStream {
+/// The name of the module-private function that makes a `write` request into its body.
+fn body_function(write: Write) -> proc_macro2::Ident {
+    format_ident!("{}_body", write.verb())
+}
+
+/// The function making a `write` request into the body it sends: validated, then serialized.
+/// Module-private and outside the request type, so that no property's setter can share its name.
+fn body(entity: &Entity, write: Write) -> TokenStream {
     let request = format_ident!("{}", entity.request_type(write));
+    let name = body_function(write);
     // The method and the field of `ENDPOINTS` it uses have the same name.
     let verb = format_ident!("{}", write.verb());
-    let http = write.http_method();
     // An update made from a fetched record sends that record back with the caller's changes.
     let encode = match write {
         Write::Create => quote!(ENDPOINTS.#verb.encode(request)),
@@ -257,6 +254,30 @@ fn method(entity: &Entity, write: Write) -> TokenStream {
             quote!(request.#fetched.encode(&ENDPOINTS.#verb, request))
         }
     };
+    let body_doc = doc(&format!(
+        "The body that [`{verb}`]({handle}::{verb}) sends: `request` validated, then \
+         serialized; the error the call answers, before anything is sent, when either fails.",
+        verb = write.verb(),
+        handle = entity.handle_type(),
+    ));
+    quote! {
+        #body_doc
+        fn #name(
+            request: &#request,
+        ) -> ::std::result::Result<::std::vec::Vec<u8>, crate::Error> {
+            request
+                .validate()
+                .map_err(|errors| ENDPOINTS.#verb.rejected(errors))
+                .and_then(|()| #encode)
+        }
+    }
+}
+
+fn method(entity: &Entity, write: Write) -> TokenStream {
+    let request = format_ident!("{}", entity.request_type(write));
+    let verb = format_ident!("{}", write.verb());
+    let body = body_function(write);
+    let http = write.http_method();
     let outcome = match write {
         Write::Create => "the new record's `Id`",
         Write::Update => "the record's `Id`",
@@ -285,15 +306,9 @@ fn method(entity: &Entity, write: Write) -> TokenStream {
         pub fn #verb(
             &self,
             request: &#request,
-        ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<crate::WriteOutcome, crate::Error>,
-        > + ::std::marker::Send {
-            // Checked and serialized when called: an invalid request fails before any await.
-            let body = request
-                .validate()
-                .map_err(|errors| ENDPOINTS.#verb.rejected(errors))
-                .and_then(|()| #encode);
-            self.client.write_checked(&ENDPOINTS.#verb, body)
+        ) -> crate::Pending<'_, crate::WriteOutcome> {
+            // Checked and serialized when called, so the call does not borrow the request.
+            self.client.write_checked(&ENDPOINTS.#verb, #body(request))
         }
     }
 }

@@ -4,22 +4,22 @@
 use std::fmt;
 use std::sync::Arc;
 
-use futures_core::Stream;
 use url::Url;
 
 use super::attempt::{Answer, join};
 use super::auth::Auth;
 use super::builder::ClientBuilder;
 use super::command::{Command, CommandOutcome, CommandParameter, RunCommandBody};
-use super::endpoint::{Endpoint, Operation, WriteOutcome};
+use super::endpoint::{Endpoint, Endpoints, Operation, WriteOutcome};
 use super::error::Error;
 use super::limit::RateLimiter;
 use super::page::Page;
+use super::pending::{Pending, Records};
 use super::record::{Full, Record};
 use super::retry::RetryPolicy;
 use super::search::{DirectionEncoding, PageRequest, SortKey};
 use super::secret::Secret;
-use super::validation::Violations;
+use super::validation::{ValidationErrors, Violations};
 use super::wire::Lenient;
 
 /// An authenticated connection to the Nexudus API.
@@ -67,37 +67,36 @@ impl Client {
 
     /// Sends a create or update and interprets the write envelope that comes back.
     #[allow(dead_code, reason = "called by generated entity code")]
-    pub(crate) async fn write(
-        &self,
-        endpoint: &Endpoint,
-        body: Vec<u8>,
-    ) -> Result<WriteOutcome, Error> {
-        let url = join(&self.shared.base_url, endpoint.path)?;
-        let answer = self.execute(endpoint, url, Some(body)).await?;
-        endpoint.write_result(answer.status, &answer.body)
+    pub(crate) fn write(&self, endpoint: &Endpoint, body: Vec<u8>) -> Pending<'_, WriteOutcome> {
+        self.write_checked(endpoint, Ok(body))
     }
 
     /// [`write`](Self::write) of a body that may have failed to be made (a request refused by
     /// its validation, or one that would not serialize): that failure is answered as it is, and
     /// nothing is sent.
     #[allow(dead_code, reason = "called by generated entity code")]
-    pub(crate) async fn write_checked(
+    pub(crate) fn write_checked(
         &self,
         endpoint: &Endpoint,
         body: Result<Vec<u8>, Error>,
-    ) -> Result<WriteOutcome, Error> {
-        self.write(endpoint, body?).await
+    ) -> Pending<'_, WriteOutcome> {
+        let endpoint = *endpoint;
+        Pending::new(async move {
+            let body = body?;
+            let url = join(&self.shared.base_url, endpoint.path)?;
+            let answer = self.execute(&endpoint, url, Some(body)).await?;
+            endpoint.write_result(answer.status, &answer.body)
+        })
     }
 
     /// Fetches one record, `GET {path}/{id}`, answered with every property.
     #[allow(dead_code, reason = "called by generated entity code")]
-    pub(crate) async fn get<T: Record>(
-        &self,
-        endpoint: &Endpoint,
-        id: i64,
-    ) -> Result<Full<T>, Error> {
-        let answer = self.read_answer(endpoint, Some(id), &[]).await?;
-        endpoint.decode(answer.status, &answer.body)
+    pub(crate) fn get<T: Record>(&self, endpoint: &Endpoint, id: i64) -> Pending<'_, Full<T>> {
+        let endpoint = *endpoint;
+        Pending::new(async move {
+            let answer = self.read_answer(&endpoint, Some(id), &[]).await?;
+            endpoint.decode(answer.status, &answer.body)
+        })
     }
 
     /// Sends a `GET` (search, get, get many, commands) and answers a 2xx response, whose status
@@ -137,18 +136,21 @@ impl Client {
     ///
     /// `query` holds the filters' pairs (a [`Query`](super::Query)), sent first and in order.
     #[allow(dead_code, reason = "called by generated entity code")]
-    pub(crate) async fn search<T: Record, S: SortKey>(
+    pub(crate) fn search<T: Record, S: SortKey>(
         &self,
         endpoint: &Endpoint,
         mut query: Vec<(String, String)>,
         page: &PageRequest<S>,
-    ) -> Result<Page<T>, Error> {
+    ) -> Pending<'_, Page<T>> {
+        let endpoint = *endpoint;
         query.extend(page.query_pairs(self.shared.direction_encoding));
-        let answer = self.read_answer(endpoint, None, &query).await?;
-        let page: Page<Lenient<T>> = endpoint.decode(answer.status, &answer.body)?;
-        Ok(page
-            .map(|Lenient(record)| record)
-            .read_direction(self.shared.direction_encoding))
+        Pending::new(async move {
+            let answer = self.read_answer(&endpoint, None, &query).await?;
+            let page: Page<Lenient<T>> = endpoint.decode(answer.status, &answer.body)?;
+            Ok(page
+                .map(|Lenient(record)| record)
+                .read_direction(self.shared.direction_encoding))
+        })
     }
 
     /// Every record of every page of a search, one at a time, from `page`'s page number on,
@@ -167,7 +169,7 @@ impl Client {
         endpoint: &'a Endpoint,
         filters: Vec<(String, String)>,
         page: PageRequest<S>,
-    ) -> impl Stream<Item = Result<T, Error>> + Send + 'a
+    ) -> Records<'a, T>
     where
         T: Record + Send + 'a,
         S: SortKey + Send + Sync + 'a,
@@ -178,65 +180,78 @@ impl Client {
             records: Vec::new().into_iter(),
             next: Some(page),
         };
-        futures_util::stream::unfold(Some(state), move |state| async move {
-            // `None` once an error has been yielded.
-            let mut state = state?;
-            loop {
-                if let Some(record) = state.records.next() {
-                    return Some((Ok(record), Some(state)));
+        Records::new(futures_util::stream::unfold(
+            Some(state),
+            move |state| async move {
+                // `None` once an error has been yielded.
+                let mut state = state?;
+                loop {
+                    if let Some(record) = state.records.next() {
+                        return Some((Ok(record), Some(state)));
+                    }
+                    let request = state.next.take()?;
+                    let page = match self
+                        .search::<T, S>(&state.endpoint, state.filters.clone(), &request)
+                        .await
+                    {
+                        Ok(page) => page,
+                        Err(error) => return Some((Err(error), None)),
+                    };
+                    // A page without records ends the search even if it claims a next one: were a
+                    // server to say so for every page, following it would never end.
+                    if page.has_next_page && !page.records.is_empty() {
+                        state.next = request.next_page();
+                    }
+                    state.records = page.records.into_iter();
                 }
-                let request = state.next.take()?;
-                let page = match self
-                    .search::<T, S>(&state.endpoint, state.filters.clone(), &request)
-                    .await
-                {
-                    Ok(page) => page,
-                    Err(error) => return Some((Err(error), None)),
-                };
-                // A page without records ends the search even if it claims a next one: were a
-                // server to say so for every page, following it would never end.
-                if page.has_next_page && !page.records.is_empty() {
-                    state.next = request.next_page();
-                }
-                state.records = page.records.into_iter();
-            }
-        })
+            },
+        ))
     }
 
     /// Reads several records by their `Id`s in one request: `GET {path}/?id=[1,2,3]`, answered
     /// with a JSON array of partial records. Ids with no record are simply missing from it.
     /// No `ids` answer an empty list without sending anything.
     #[allow(dead_code, reason = "called by generated entity code")]
-    pub(crate) async fn get_many<T: Record>(
+    pub(crate) fn get_many<T: Record>(
         &self,
         endpoint: &Endpoint,
         ids: &[i64],
-    ) -> Result<Vec<T>, Error> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-        let query = [("id".to_owned(), format!("[{list}]"))];
-        let answer = self.read_answer(endpoint, None, &query).await?;
-        let records: Vec<Lenient<T>> = endpoint.decode(answer.status, &answer.body)?;
-        Ok(records.into_iter().map(|Lenient(record)| record).collect())
+    ) -> Pending<'_, Vec<T>> {
+        let endpoint = *endpoint;
+        let list =
+            (!ids.is_empty()).then(|| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","));
+        Pending::new(async move {
+            let Some(list) = list else {
+                return Ok(Vec::new());
+            };
+            let query = [("id".to_owned(), format!("[{list}]"))];
+            let answer = self.read_answer(&endpoint, None, &query).await?;
+            let records: Vec<Lenient<T>> = endpoint.decode(answer.status, &answer.body)?;
+            Ok(records.into_iter().map(|Lenient(record)| record).collect())
+        })
     }
 
     /// Lists the commands an entity offers: `GET {path}/commands`, a JSON array of
     /// [`Command`]. `endpoint` is the entity's [`Operation::Commands`] endpoint.
     #[allow(dead_code, reason = "called by generated entity code")]
-    pub(crate) async fn commands(&self, endpoint: &Endpoint) -> Result<Vec<Command>, Error> {
-        let answer = self.read_answer(endpoint, None, &[]).await?;
-        endpoint.decode(answer.status, &answer.body)
+    pub(crate) fn commands(&self, endpoint: &Endpoint) -> Pending<'_, Vec<Command>> {
+        let endpoint = *endpoint;
+        Pending::new(async move {
+            let answer = self.read_answer(&endpoint, None, &[]).await?;
+            endpoint.decode(answer.status, &answer.body)
+        })
     }
 
     /// Sends `DELETE {path}/{id}` and interprets the write envelope that comes back. When the
     /// envelope carries no `Value.Id`, the outcome has the `id` that was deleted.
     #[allow(dead_code, reason = "called by generated entity code")]
-    pub(crate) async fn delete(&self, endpoint: &Endpoint, id: i64) -> Result<WriteOutcome, Error> {
-        let url = self.url(endpoint, [id.to_string().as_str()])?;
-        let answer = self.execute(endpoint, url, None).await?;
-        endpoint.outcome(answer.status, &answer.body, Some(id))
+    pub(crate) fn delete(&self, endpoint: &Endpoint, id: i64) -> Pending<'_, WriteOutcome> {
+        let endpoint = *endpoint;
+        Pending::new(async move {
+            let url = self.url(&endpoint, [id.to_string().as_str()])?;
+            let answer = self.execute(&endpoint, url, None).await?;
+            endpoint.outcome(answer.status, &answer.body, Some(id))
+        })
     }
 
     /// Runs the command `key` on the records `ids`: `POST {path}/runcommand` with the JSON body
@@ -247,26 +262,52 @@ impl Client {
     /// `ids` may be empty: some commands need no records. `WasSuccessful: false` or a 400 with
     /// the envelope is a server-side [`Error::Validation`], as for writes.
     #[allow(dead_code, reason = "called by generated entity code")]
-    pub(crate) async fn run_command(
+    pub(crate) fn run_command(
         &self,
         endpoint: &Endpoint,
         key: &str,
         ids: &[i64],
         parameters: &[CommandParameter],
-    ) -> Result<CommandOutcome, Error> {
+    ) -> Pending<'_, CommandOutcome> {
+        let endpoint = *endpoint;
         let mut violations = Violations::new(endpoint.secret_properties);
         violations.not_blank("Key", key);
-        violations
+        // Checked and serialized when called, so that the call borrows none of its arguments.
+        let body = violations
             .finish()
-            .map_err(|errors| endpoint.rejected(errors))?;
-        let body = endpoint.encode(&RunCommandBody {
-            key,
-            ids,
-            parameters,
-        })?;
-        let url = self.url(endpoint, ["runcommand"])?;
-        let answer = self.execute(endpoint, url, Some(body)).await?;
-        endpoint.command_outcome(answer.status, &answer.body)
+            .map_err(|errors| endpoint.rejected(errors))
+            .and_then(|()| {
+                endpoint.encode(&RunCommandBody {
+                    key,
+                    ids,
+                    parameters,
+                })
+            });
+        Pending::new(async move {
+            let body = body?;
+            let url = self.url(&endpoint, ["runcommand"])?;
+            let answer = self.execute(&endpoint, url, Some(body)).await?;
+            endpoint.command_outcome(answer.status, &answer.body)
+        })
+    }
+
+    /// Gets the record `id`, makes an update of it with `from_record`, hands that to `change`,
+    /// and sends what `change` answers, made into a body by `body` (which validates it first).
+    ///
+    /// Not a [`Pending`]: `change` is the caller's, and need not be `Send`.
+    #[allow(dead_code, reason = "called by generated entity code")]
+    pub(crate) async fn update_with<T: Record, U>(
+        &self,
+        endpoints: &Endpoints,
+        id: i64,
+        from_record: fn(&Full<T>) -> Result<U, ValidationErrors>,
+        body: fn(&U) -> Result<Vec<u8>, Error>,
+        change: impl FnOnce(U) -> U,
+    ) -> Result<WriteOutcome, Error> {
+        let record = self.get(&endpoints.get, id).await?;
+        let request = from_record(&record).map_err(|errors| endpoints.update.rejected(errors))?;
+        self.write_checked(&endpoints.update, body(&change(request)))
+            .await
     }
 }
 
