@@ -12,8 +12,9 @@
 //! ```
 //!
 //! Features choose what is compiled: none gives only the [`model`](mod@model) types; `check` loads and
-//! checks schema files ([`model()`], [`spellings`]); `generate` emits the SDK's code
-//! ([`generate`]); `import` writes schemas from documentation ([`import`]); `cli`, the default,
+//! checks schema files ([`model()`], [`spellings`]); `generate` emits the SDK's code as the
+//! compiler reads it ([`generate_areas`] with [`Layout::Compact`], what the SDK's build script
+//! runs); `format` also formats it for reading ([`generate`]); `import` writes schemas from documentation ([`import`]); `cli`, the default,
 //! is all of them and the `nexudus-codegen` command.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -41,8 +42,10 @@ mod write;
 
 #[cfg(feature = "check")]
 pub use diagnostics::Diagnostics;
+#[cfg(feature = "format")]
+pub use generate::generate;
 #[cfg(feature = "generate")]
-pub use generate::{generate, generate_areas};
+pub use generate::generate_areas;
 #[cfg(feature = "import")]
 pub use import::{ImportReport, import};
 pub use model::Model;
@@ -51,7 +54,7 @@ pub use model::model;
 #[cfg(feature = "check")]
 pub use provenance::{FieldSpelling, spellings};
 #[cfg(feature = "generate")]
-pub use write::{GeneratedFile, Output};
+pub use write::{GeneratedFile, Layout, Output};
 
 /// The API areas (`/api/{area}/...`) a schema may use, in order: the SDK has one Cargo feature
 /// for each.

@@ -1,4 +1,5 @@
-//! Checks emitted tokens parse as Rust, formats them with prettyplease, and writes files that changed.
+//! Lays out emitted tokens as source text (formatted with prettyplease for reading, or compact for
+//! the compiler alone) and writes the files that changed.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -10,7 +11,7 @@ use proc_macro2::TokenStream;
 pub struct GeneratedFile {
     /// The path relative to the output folder, e.g. `crm/email_account.rs`.
     pub path: PathBuf,
-    /// The formatted source, starting with a line that names its schema.
+    /// The source, laid out as asked, starting with a line that names its schema.
     pub source: String,
     /// The schema file it was generated from; `None` for the module tree.
     pub schema: Option<PathBuf>,
@@ -54,12 +55,67 @@ impl Output {
     }
 }
 
-/// Parses `tokens` as a Rust file (a gate: the generator never hands out code that does not
-/// parse) and formats it under a `preamble` comment line.
-pub(crate) fn format(tokens: TokenStream, preamble: &str) -> Result<String, syn::Error> {
-    let file = syn::parse2::<syn::File>(tokens)?;
-    let formatted = separate_items(&prettyplease::unparse(&file));
-    Ok(format!("// {preamble}\n\n{formatted}"))
+/// How generated files are laid out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Layout {
+    /// Parsed and pretty-printed, a blank line between items: code to read and review, as the
+    /// command line writes it.
+    #[cfg(feature = "format")]
+    Formatted,
+    /// The tokens as they are, one top-level item a line: code only the compiler reads, as the
+    /// SDK's build script writes it. Parsing and pretty-printing the whole catalogue would take
+    /// most of an unoptimised build script's run.
+    Compact,
+}
+
+/// `tokens` as source text laid out as `layout` asks, under a `preamble` comment line. Formatting
+/// parses the tokens as a Rust file first, a gate: the generator never hands out code that does
+/// not parse. Compact text is parsed by the compiler alone.
+pub(crate) fn render(
+    tokens: TokenStream,
+    preamble: &str,
+    layout: Layout,
+) -> Result<String, String> {
+    match layout {
+        #[cfg(feature = "format")]
+        Layout::Formatted => {
+            let file = syn::parse2::<syn::File>(tokens).map_err(|error| error.to_string())?;
+            let formatted = separate_items(&prettyplease::unparse(&file));
+            Ok(format!("// {preamble}\n\n{formatted}"))
+        }
+        Layout::Compact => Ok(compact(tokens, preamble)),
+    }
+}
+
+/// The tokens' own text, a line break after each top-level item: after a `;` or a brace-delimited
+/// group at the outermost level (an item's attributes and docs stay on its line). Tokens are
+/// separated by a space, but for a punctuation mark joined to the next (`::`, `'a`).
+fn compact(tokens: TokenStream, preamble: &str) -> String {
+    use proc_macro2::{Delimiter, Spacing, TokenTree};
+    let mut out = format!("// {preamble}\n");
+    // Whether the next token goes right after the last one: at a line's start, or after a
+    // joint punctuation mark.
+    let mut adjoin = true;
+    for tree in tokens {
+        if !adjoin {
+            out.push(' ');
+        }
+        out.push_str(&tree.to_string());
+        let (ends_item, joint) = match &tree {
+            TokenTree::Punct(punct) => (punct.as_char() == ';', punct.spacing() == Spacing::Joint),
+            TokenTree::Group(group) => (group.delimiter() == Delimiter::Brace, false),
+            _ => (false, false),
+        };
+        adjoin = ends_item || joint;
+        if ends_item {
+            out.push('\n');
+        }
+    }
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
 }
 
 /// Puts a blank line between items, as hand-written Rust has it and prettyplease does not: before
@@ -68,6 +124,7 @@ pub(crate) fn format(tokens: TokenStream, preamble: &str) -> Result<String, syn:
 /// function they follow its signature's indentation plus one level, and their lines start with
 /// none of the words an item starts with. Consecutive one-line `use` and `mod` declarations stay
 /// together.
+#[cfg(feature = "format")]
 fn separate_items(formatted: &str) -> String {
     let mut out = String::with_capacity(formatted.len() + formatted.len() / 16);
     let mut previous: Option<&str> = None;
@@ -88,10 +145,12 @@ fn separate_items(formatted: &str) -> String {
     out
 }
 
+#[cfg(feature = "format")]
 fn indentation(line: &str) -> usize {
     line.len() - line.trim_start().len()
 }
 
+#[cfg(feature = "format")]
 /// Whether `line` can be the last line of an item: a closing brace, or a `;`-terminated line
 /// that is not a comment.
 fn ends_item(line: &str) -> bool {
@@ -99,7 +158,9 @@ fn ends_item(line: &str) -> bool {
     line == "}" || (line.ends_with(';') && !line.starts_with("//"))
 }
 
-/// Whether `line` is the first line of an item: its docs, an attribute, or its keyword.
+#[cfg(feature = "format")]
+/// Whether `line` is the first line of an item: its docs, an attribute, its keyword, or a macro
+/// of the runtime that makes items (`crate::runtime::serialize_properties!(Type);`).
 fn starts_item(line: &str) -> bool {
     const STARTS: [&str; 13] = [
         "///", "#[", "pub ", "pub(", "fn ", "impl", "const ", "static ", "struct ", "enum ",
@@ -107,8 +168,10 @@ fn starts_item(line: &str) -> bool {
     ];
     let line = line.trim_start();
     STARTS.iter().any(|start| line.starts_with(start))
+        || (line.starts_with("crate::") && line.contains("!("))
 }
 
+#[cfg(feature = "format")]
 /// A one-line `use` or `mod` declaration, which reads best grouped with its neighbours.
 fn is_declaration(line: &str) -> bool {
     let line = line.trim_start();

@@ -1,6 +1,6 @@
 //! Snapshots of the generated code, one per schema file, and the generator's determinism.
 
-use nexudus_codegen::generate;
+use nexudus_codegen::{Layout, generate};
 
 use crate::workspace;
 
@@ -211,7 +211,7 @@ fn the_sdk_has_one_feature_per_area_and_full_turns_on_every_one() {
 fn generating_some_areas_emits_only_their_entities() {
     let schemas = workspace().join("schema");
     let all = generate(&schemas).unwrap_or_else(|problems| panic!("{problems}"));
-    let some = nexudus_codegen::generate_areas(&schemas, ["crm", "spaces"])
+    let some = nexudus_codegen::generate_areas(&schemas, ["crm", "spaces"], Layout::Formatted)
         .unwrap_or_else(|problems| panic!("{problems}"));
     let in_areas = |path: &std::path::Path| path.starts_with("crm") || path.starts_with("spaces");
     let expected: Vec<_> = all
@@ -243,7 +243,8 @@ fn generating_some_areas_emits_only_their_entities() {
         "{}",
         tree.source
     );
-    let none = nexudus_codegen::generate_areas(&schemas, []).unwrap_or_else(|p| panic!("{p}"));
+    let none = nexudus_codegen::generate_areas(&schemas, [], Layout::Formatted)
+        .unwrap_or_else(|p| panic!("{p}"));
     assert_eq!(
         none.files.len(),
         2,
@@ -270,4 +271,35 @@ fn generating_some_areas_emits_only_their_entities() {
         !spaces.source.contains("crate::billing::"),
         "billing is left out"
     );
+}
+
+/// The SDK's build script writes the compact layout, which only the compiler reads: it is the same
+/// code as the formatted files reviewed in the snapshots, for every schema.
+#[test]
+fn the_compact_layout_is_the_same_code_as_the_formatted_one() {
+    let schemas = workspace().join("schema");
+    let formatted = generate(&schemas).unwrap_or_else(|problems| panic!("{problems}"));
+    let compact =
+        nexudus_codegen::generate_areas(&schemas, nexudus_codegen::area_names(), Layout::Compact)
+            .unwrap_or_else(|problems| panic!("{problems}"));
+    assert_eq!(compact.files.len(), formatted.files.len());
+    // Parsed and printed alike, two texts of the same code are equal whatever their layout.
+    let tokens = |source: &str| -> String {
+        prettyplease::unparse(&syn::parse_file(source).expect("parses as a Rust file"))
+    };
+    for (compact, formatted) in compact.files.iter().zip(&formatted.files) {
+        assert_eq!(compact.path, formatted.path);
+        assert_eq!(compact.schema, formatted.schema);
+        assert!(
+            compact.source.lines().count() * 4 < formatted.source.lines().count(),
+            "{}: one top-level item a line",
+            compact.path.display()
+        );
+        assert_eq!(
+            tokens(&compact.source),
+            tokens(&formatted.source),
+            "{}",
+            compact.path.display()
+        );
+    }
 }

@@ -2,6 +2,7 @@
 
 mod client;
 mod enums;
+mod properties;
 mod record;
 mod requests;
 mod search;

@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::properties::{self, Codec, Property};
 use super::{doc, value_type};
 use crate::ir::{BASE_FIELDS, BaseType, Entity, Field, FieldType, Presence, Scalar, Write};
 use crate::naming::ident;
@@ -20,53 +21,69 @@ pub(super) fn record(entity: &Entity) -> TokenStream {
         entity.description,
         name = entity.name,
     ));
+    let mut properties = Vec::new();
     let base = BASE_FIELDS.iter().map(|base| {
         let field_name = ident(&crate::naming::field_name(base.wire_name));
         let wire = base.wire_name;
         let field_doc = doc(&format!("{}\n\nJSON property `{wire}`.", base.description));
-        let (ty, with) = match base.ty {
-            BaseType::Id => {
-                return quote! {
-                    #field_doc
-                    #[serde(rename = #wire, default)]
-                    pub #field_name: i64,
-                };
-            }
-            BaseType::Bool => (quote!(bool), None),
-            BaseType::String => (quote!(::std::string::String), None),
-            BaseType::DateTime => (
-                quote!(::chrono::DateTime<::chrono::Utc>),
-                Some("crate::runtime::datetime::option"),
-            ),
-            BaseType::Json => (quote!(::serde_json::Value), None),
+        let (ty, codec) = match base.ty {
+            BaseType::Id => (quote!(i64), Codec::Serde),
+            BaseType::Bool => (quote!(bool), Codec::Serde),
+            BaseType::String => (quote!(::std::string::String), Codec::Serde),
+            BaseType::DateTime => (quote!(::chrono::DateTime<::chrono::Utc>), Codec::DateTime),
+            BaseType::Json => (quote!(::serde_json::Value), Codec::Serde),
         };
-        optional_field(&field_doc, &field_name, wire, &ty, with)
+        // `Id` is always there; 0 when a record comes without one.
+        let optional = !matches!(base.ty, BaseType::Id);
+        let ty = if optional {
+            quote!(::std::option::Option<#ty>)
+        } else {
+            ty
+        };
+        (field_doc, field_name, wire, ty, codec, optional)
     });
     let fields = record_fields(entity).map(|field| {
         let field_doc = doc(&format!(
             "{}\n\nJSON property `{}`.",
             field.description, field.wire_name
         ));
-        let field_name = ident(&field.rust_name);
         let ty = value_type(entity, field.ty, field.secret);
-        let with = match field.ty {
-            FieldType::Scalar(Scalar::DateTime) => Some("crate::runtime::datetime::option"),
-            FieldType::Scalar(Scalar::Decimal) => Some("::rust_decimal::serde::float_option"),
-            _ => None,
-        };
-        optional_field(&field_doc, &field_name, &field.wire_name, &ty, with)
+        let ty = quote!(::std::option::Option<#ty>);
+        let codec = Codec::of(field.ty);
+        let name = ident(&field.rust_name);
+        (field_doc, name, field.wire_name.as_str(), ty, codec, true)
     });
+    let declarations: Vec<TokenStream> = base
+        .chain(fields)
+        .map(|(field_doc, field, wire, ty, codec, optional)| {
+            let declaration = quote! {
+                #field_doc
+                pub #field: #ty,
+            };
+            properties.push(Property {
+                field,
+                wire,
+                codec,
+                optional,
+            });
+            declaration
+        })
+        .collect();
+    let read = properties::read(&name, &properties);
+    let write = properties::write(&name, &properties);
     let properties = entity.properties();
     let not_updated = entity.not_updated();
     quote! {
         #type_doc
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-        #[derive(::serde::Serialize, ::serde::Deserialize)]
         #[non_exhaustive]
         pub struct #name {
-            #(#base)*
-            #(#fields)*
+            #(#declarations)*
         }
+
+        #read
+
+        #write
 
         impl crate::Record for #name {
             const PROPERTIES: &'static [&'static str] = &[#(#properties),*];
@@ -78,22 +95,6 @@ pub(super) fn record(entity: &Entity) -> TokenStream {
 /// The entity's own fields on the record: all but `Id`, which is a base field.
 fn record_fields(entity: &Entity) -> impl Iterator<Item = &Field> + '_ {
     entity.fields.iter().filter(|field| field.wire_name != "Id")
-}
-
-fn optional_field(
-    field_doc: &TokenStream,
-    name: &proc_macro2::Ident,
-    wire: &str,
-    ty: &TokenStream,
-    with: Option<&str>,
-) -> TokenStream {
-    // A missing `Option` reads as `None` by itself; one read `with` a module needs `default`.
-    let with = with.map(|path| quote!(default, with = #path,));
-    quote! {
-        #field_doc
-        #[serde(rename = #wire, #with skip_serializing_if = "crate::runtime::absent")]
-        pub #name: ::std::option::Option<#ty>,
-    }
 }
 
 /// The expression reading a field's value off `record`: cloned, unless the type is `Copy`.

@@ -3,8 +3,9 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use super::properties::{self, Codec, Property};
 use super::{doc, setter_parameter, value_type};
-use crate::ir::{Check, Entity, Field, FieldType, Presence, Scalar, Write};
+use crate::ir::{Check, Entity, Field, FieldType, Presence, Write};
 use crate::naming::ident;
 
 pub(super) fn request(entity: &Entity, write: Write) -> TokenStream {
@@ -40,6 +41,16 @@ pub(super) fn request(entity: &Entity, write: Write) -> TokenStream {
         },
     ));
     let body_fields = fields.iter().map(|field| body_field(entity, field, write));
+    let properties: Vec<Property<'_>> = fields
+        .iter()
+        .map(|field| Property {
+            field: ident(&field.rust_name),
+            wire: &field.wire_name,
+            codec: Codec::of(field.ty),
+            optional: is_optional(field, write),
+        })
+        .collect();
+    let serialize = properties::write(&name, &properties);
     let required_doc = doc(&format!(
         "The fields that [`{name}::new`] needs: those the API requires for {} and that have no \
          documented default. Leaving one out is a compile-time error.",
@@ -82,7 +93,6 @@ pub(super) fn request(entity: &Entity, write: Write) -> TokenStream {
                 quote! {
                     // The record `from_record` made the request from, so that the body is that
                     // record with only the caller's changes; empty for a request built by hand.
-                    #[serde(skip)]
                     #fetched: crate::runtime::Fetched,
                 },
                 quote!(#fetched: ::std::default::Default::default(),),
@@ -92,12 +102,13 @@ pub(super) fn request(entity: &Entity, write: Write) -> TokenStream {
     quote! {
         #type_doc
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-        #[derive(::serde::Serialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#body_fields)*
             #fetched_field
         }
+
+        #serialize
 
         #required_doc
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
@@ -127,29 +138,15 @@ fn is_optional(field: &Field, write: Write) -> bool {
 fn body_field(entity: &Entity, field: &Field, write: Write) -> TokenStream {
     let field_doc = field_doc(entity, field, write);
     let name = ident(&field.rust_name);
-    let wire = &field.wire_name;
     let value = value_type(entity, field.ty, field.secret);
-    let optional = is_optional(field, write);
-    let with = match field.ty {
-        FieldType::Scalar(Scalar::DateTime) if optional => Some("crate::runtime::datetime::option"),
-        FieldType::Scalar(Scalar::DateTime) => Some("crate::runtime::datetime::required"),
-        FieldType::Scalar(Scalar::Decimal) if optional => {
-            Some("::rust_decimal::serde::float_option")
-        }
-        FieldType::Scalar(Scalar::Decimal) => Some("::rust_decimal::serde::float"),
-        _ => None,
-    }
-    .map(|path| quote!(, with = #path));
-    if optional {
+    if is_optional(field, write) {
         quote! {
             #field_doc
-            #[serde(rename = #wire, skip_serializing_if = "crate::runtime::absent" #with)]
             pub #name: ::std::option::Option<#value>,
         }
     } else {
         quote! {
             #field_doc
-            #[serde(rename = #wire #with)]
             pub #name: #value,
         }
     }
@@ -269,8 +266,8 @@ fn validate_field(field: &Field, write: Write) -> Option<TokenStream> {
     if checks.is_empty() {
         return None;
     }
-    let wire = &field.wire_name;
     let name = ident(&field.rust_name);
+    let wire = &field.wire_name;
     let calls = checks.iter().map(|check| match check {
         Check::Required => quote!(violations.required(#wire, &self.#name);),
         Check::NotBlank { .. } => quote!(violations.not_blank(#wire, &self.#name);),

@@ -24,11 +24,12 @@ pub(crate) fn events<'a>(entities: impl IntoIterator<Item = &'a Entity>) -> Toke
             "crate::{}::{}::{}",
             entity.area.name, entity.module, entity.name
         );
-        let record_path: syn::Path = match syn::parse_str(&record) {
-            Ok(path) => path,
-            // Every part is a checked identifier; a path that does not parse cannot occur.
-            Err(_) => continue,
-        };
+        let (area, module, name) = (
+            ident(entity.area.name),
+            ident(&entity.module),
+            ident(&entity.name),
+        );
+        let record_path = quote!(crate::#area::#module::#name);
         for action in &entity.webhook_actions {
             let variant = ident(&action.rust_name);
             let when = match action.fired_by() {

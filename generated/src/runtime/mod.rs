@@ -14,6 +14,7 @@ mod limit;
 mod open_enum;
 mod page;
 mod pending;
+pub(crate) mod properties;
 mod record;
 mod response;
 mod retry;
@@ -42,6 +43,10 @@ pub use validation::{ValidationError, ValidationErrors};
 #[allow(unused_imports, reason = "used by generated entity code")]
 pub(crate) use {
     endpoint::Endpoints,
+    properties::{
+        Properties, PropertyWriter, ReadProperties, WriteProperties, deserialize_properties,
+        serialize_properties,
+    },
     search::{Query, QueryValue},
-    wire::{Fetched, absent, read_value},
+    wire::{Fetched, read_value},
 };

@@ -17,6 +17,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
+use super::properties::ReadProperties;
 use super::wire;
 
 /// A record type of the API (`EmailAccount`, `Coworker`, ...): the JSON properties it knows.
@@ -24,7 +25,10 @@ use super::wire;
 /// Every generated record type implements it. The client reads a property whatever its letter
 /// case (as Nexudus's own server does), and an update made from a fetched record leaves out
 /// exactly the properties listed in [`NOT_UPDATED`](Self::NOT_UPDATED).
-pub trait Record: DeserializeOwned {
+///
+/// It is implemented by the generated record types alone: the runtime reads them through a
+/// trait of its own that no other crate can implement.
+pub trait Record: DeserializeOwned + ReadProperties {
     /// Every JSON property the record type holds, base properties included, spelled as its
     /// schema spells them.
     const PROPERTIES: &'static [&'static str];

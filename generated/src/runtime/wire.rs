@@ -15,14 +15,8 @@ use serde_json::{Map, Value};
 
 use super::endpoint::Endpoint;
 use super::error::Error;
+use super::properties::Properties;
 use super::record::{Full, Record};
-
-/// Whether an optional property is left out of a body: when it has no value. Generated types
-/// name it in `skip_serializing_if`, where `::std::option::Option::is_none` would not fit a line.
-#[allow(dead_code, reason = "called by generated entity code")]
-pub(crate) fn absent<T>(value: &Option<T>) -> bool {
-    value.is_none()
-}
 
 /// The key of `object` that spells `name`: `name` itself when present, otherwise the first key
 /// equal to it but for letter case.
@@ -43,23 +37,7 @@ pub(crate) fn knows(properties: &[&str], name: &str) -> bool {
 /// Reads a record from its JSON object, taking each property the record type knows under
 /// whatever letter case the object spells it (`find`'s choice when several do).
 pub(crate) fn read<T: Record>(object: &Map<String, Value>) -> Result<T, serde_json::Error> {
-    let respelled: Vec<(&String, &str)> = T::PROPERTIES
-        .iter()
-        .filter_map(|property| match find(object, property) {
-            Some(key) if key != property => Some((key, *property)),
-            _ => None,
-        })
-        .collect();
-    if respelled.is_empty() {
-        return T::deserialize(object);
-    }
-    let mut renamed = object.clone();
-    for (key, property) in respelled {
-        if let Some(value) = renamed.remove(key.as_str()) {
-            renamed.insert(property.to_owned(), value);
-        }
-    }
-    T::deserialize(&renamed)
+    T::read_properties(&Properties::new(object))
 }
 
 /// A record read from a JSON value with [`read`], whatever the letter case of its property names:

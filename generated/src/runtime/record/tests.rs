@@ -2,15 +2,25 @@
 
 use serde_json::json;
 
+use super::super::properties::{Properties, ReadProperties, deserialize_properties};
 use super::*;
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 struct Mailbox {
-    #[serde(rename = "Name")]
     name: String,
-    #[serde(rename = "Port", default)]
     port: Option<i32>,
 }
+
+impl ReadProperties for Mailbox {
+    fn read_properties(properties: &Properties<'_>) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            name: properties.or_default("Name")?,
+            port: properties.optional("Port")?,
+        })
+    }
+}
+
+deserialize_properties!(Mailbox);
 
 impl Record for Mailbox {
     const PROPERTIES: &'static [&'static str] = &["Id", "UniqueId", "Name", "Port"];

@@ -6,11 +6,11 @@ use std::time::Duration;
 use chrono::TimeZone;
 use futures_util::StreamExt as _;
 use rust_decimal::Decimal;
-use serde::Deserialize;
 use serde_json::json;
 use wiremock::matchers::{any, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use super::super::properties::{Properties, ReadProperties, deserialize_properties};
 use super::*;
 use crate::runtime::endpoint::Endpoint;
 use crate::runtime::fixtures::{EMAIL_ACCOUNTS, requests};
@@ -41,11 +41,20 @@ impl SortKey for Sort {
 }
 
 /// A search record, reduced to what the tests look at.
-#[derive(Debug, PartialEq, Deserialize)]
+#[derive(Debug, PartialEq)]
 struct Account {
-    #[serde(rename = "Id")]
     id: i64,
 }
+
+impl ReadProperties for Account {
+    fn read_properties(properties: &Properties<'_>) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            id: properties.or_default("Id")?,
+        })
+    }
+}
+
+deserialize_properties!(Account);
 
 impl Record for Account {
     const PROPERTIES: &'static [&'static str] = &["Id"];

@@ -3,15 +3,25 @@
 use serde_json::json;
 
 use super::super::endpoint::Operation;
+use super::super::properties::{Properties, ReadProperties, deserialize_properties};
 use super::*;
 
-#[derive(Debug, PartialEq, Deserialize)]
+#[derive(Debug, PartialEq)]
 struct Account {
-    #[serde(rename = "Id", default)]
     id: i64,
-    #[serde(rename = "BillToTaxIdNumber", default)]
     tax_id: Option<String>,
 }
+
+impl ReadProperties for Account {
+    fn read_properties(properties: &Properties<'_>) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            id: properties.or_default("Id")?,
+            tax_id: properties.optional("BillToTaxIdNumber")?,
+        })
+    }
+}
+
+deserialize_properties!(Account);
 
 impl Record for Account {
     const PROPERTIES: &'static [&'static str] = &["Id", "UpdatedOn", "BillToTaxIdNumber"];
