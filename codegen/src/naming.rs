@@ -38,6 +38,7 @@ pub(crate) const CLIENT_METHODS: &[&str] = &[
     "builder",
     "commands",
     "delete",
+    "exchange",
     "execute",
     "get",
     "get_many",

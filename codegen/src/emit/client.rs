@@ -248,7 +248,7 @@ fn body(entity: &Entity, write: Write) -> TokenStream {
     let verb = format_ident!("{}", write.verb());
     // An update made from a fetched record sends that record back with the caller's changes.
     let encode = match write {
-        Write::Create => quote!(ENDPOINTS.#verb.encode(request)),
+        Write::Create => quote!(ENDPOINTS.#verb.encode_request(request)),
         Write::Update => {
             let fetched = crate::naming::fetched_field();
             quote!(request.#fetched.encode(&ENDPOINTS.#verb, request))

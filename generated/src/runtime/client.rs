@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use url::Url;
 
+use serde_json::{Map, Value};
+
 use super::attempt::{Answer, join};
 use super::auth::Auth;
 use super::builder::ClientBuilder;
@@ -14,13 +16,13 @@ use super::endpoint::{Endpoint, Endpoints, Operation, WriteOutcome};
 use super::error::Error;
 use super::limit::RateLimiter;
 use super::page::Page;
-use super::pending::{Pending, Records};
+use super::pending::{Exchange, Pending, Records};
 use super::record::{Full, Record};
 use super::retry::RetryPolicy;
 use super::search::{DirectionEncoding, PageRequest, SortKey};
 use super::secret::Secret;
 use super::validation::{ValidationErrors, Violations};
-use super::wire::Lenient;
+use super::wire;
 
 /// An authenticated connection to the Nexudus API.
 ///
@@ -92,10 +94,28 @@ impl Client {
     /// Fetches one record, `GET {path}/{id}`, answered with every property.
     #[allow(dead_code, reason = "called by generated entity code")]
     pub(crate) fn get<T: Record>(&self, endpoint: &Endpoint, id: i64) -> Pending<'_, Full<T>> {
-        let endpoint = *endpoint;
-        Pending::new(async move {
-            let answer = self.read_answer(&endpoint, Some(id), &[]).await?;
-            endpoint.decode(answer.status, &answer.body)
+        Pending::read(self.exchange(*endpoint, Some(id), Vec::new()), |answered| {
+            let json: Map<String, Value> = answered.decode()?;
+            let record = answered.read_record(&json)?;
+            Ok(Full::new(record, json))
+        })
+    }
+
+    /// [`read_answer`](Self::read_answer), boxed with what reading its answer needs: one future
+    /// type for every read of every record type.
+    fn exchange(
+        &self,
+        endpoint: Endpoint,
+        id: Option<i64>,
+        query: Vec<(String, String)>,
+    ) -> Exchange<'_> {
+        Box::pin(async move {
+            let answer = self.read_answer(&endpoint, id, &query).await?;
+            Ok(Answered {
+                endpoint,
+                answer,
+                direction_encoding: self.shared.direction_encoding,
+            })
         })
     }
 
@@ -142,14 +162,13 @@ impl Client {
         mut query: Vec<(String, String)>,
         page: &PageRequest<S>,
     ) -> Pending<'_, Page<T>> {
-        let endpoint = *endpoint;
         query.extend(page.query_pairs(self.shared.direction_encoding));
-        Pending::new(async move {
-            let answer = self.read_answer(&endpoint, None, &query).await?;
-            let page: Page<Lenient<T>> = endpoint.decode(answer.status, &answer.body)?;
+        Pending::read(self.exchange(*endpoint, None, query), |answered| {
+            let page: Page<Map<String, Value>> = answered.decode()?;
+            let records = answered.read_records(&page.records)?;
             Ok(page
-                .map(|Lenient(record)| record)
-                .read_direction(self.shared.direction_encoding))
+                .with_records(records)
+                .read_direction(answered.direction_encoding))
         })
     }
 
@@ -217,17 +236,14 @@ impl Client {
         endpoint: &Endpoint,
         ids: &[i64],
     ) -> Pending<'_, Vec<T>> {
-        let endpoint = *endpoint;
-        let list =
-            (!ids.is_empty()).then(|| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","));
-        Pending::new(async move {
-            let Some(list) = list else {
-                return Ok(Vec::new());
-            };
-            let query = [("id".to_owned(), format!("[{list}]"))];
-            let answer = self.read_answer(&endpoint, None, &query).await?;
-            let records: Vec<Lenient<T>> = endpoint.decode(answer.status, &answer.body)?;
-            Ok(records.into_iter().map(|Lenient(record)| record).collect())
+        if ids.is_empty() {
+            return Pending::ready(Ok(Vec::new()));
+        }
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let query = vec![("id".to_owned(), format!("[{list}]"))];
+        Pending::read(self.exchange(*endpoint, None, query), |answered| {
+            let objects: Vec<Map<String, Value>> = answered.decode()?;
+            answered.read_records(&objects)
         })
     }
 
@@ -235,10 +251,8 @@ impl Client {
     /// [`Command`]. `endpoint` is the entity's [`Operation::Commands`] endpoint.
     #[allow(dead_code, reason = "called by generated entity code")]
     pub(crate) fn commands(&self, endpoint: &Endpoint) -> Pending<'_, Vec<Command>> {
-        let endpoint = *endpoint;
-        Pending::new(async move {
-            let answer = self.read_answer(&endpoint, None, &[]).await?;
-            endpoint.decode(answer.status, &answer.body)
+        Pending::read(self.exchange(*endpoint, None, Vec::new()), |answered| {
+            answered.decode()
         })
     }
 
@@ -312,6 +326,42 @@ impl Client {
 }
 
 /// Where [`Client::search_all`] is between polls.
+/// A read's answer, with what reading it needs.
+pub(crate) struct Answered {
+    endpoint: Endpoint,
+    answer: Answer,
+    /// How this client reads the sort direction a search page reports.
+    direction_encoding: DirectionEncoding,
+}
+
+impl Answered {
+    /// The body parsed as `T`, one of the few JSON shapes of an answer (an object, a list of
+    /// objects, a page of them); [`Error::Decode`] with the start of the body if it does not fit.
+    fn decode<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
+        self.endpoint.decode(self.answer.status, &self.answer.body)
+    }
+
+    /// Reads one record from an object of the answer; a record that does not fit is an
+    /// [`Error::Decode`] with the start of the answer.
+    ///
+    /// Answers are parsed into JSON objects first, the same code for every record type; only this
+    /// step is compiled per record type.
+    fn read_record<T: Record>(&self, object: &Map<String, Value>) -> Result<T, Error> {
+        wire::read(object).map_err(|source| {
+            self.endpoint
+                .decode_error(self.answer.status, &self.answer.body, source)
+        })
+    }
+
+    /// [`read_record`](Self::read_record) of each object, in order.
+    fn read_records<T: Record>(&self, objects: &[Map<String, Value>]) -> Result<Vec<T>, Error> {
+        objects
+            .iter()
+            .map(|object| self.read_record(object))
+            .collect()
+    }
+}
+
 struct SearchAll<T, S> {
     endpoint: Endpoint,
     filters: Vec<(String, String)>,

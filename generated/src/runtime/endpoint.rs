@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::command::CommandOutcome;
 use super::error::{Error, ValidationOrigin};
+use super::properties::{PropertyWriter, WriteProperties};
 use super::validation::{ValidationErrors, Violations, redact_secrets};
 
 /// The kind of call that failed or succeeded.
@@ -159,6 +160,13 @@ impl Endpoint {
     /// Serializes a request body.
     pub(crate) fn encode<T: serde::Serialize + ?Sized>(&self, body: &T) -> Result<Vec<u8>, Error> {
         serde_json::to_vec(body).map_err(|source| self.encode_error(source))
+    }
+
+    /// The JSON body of a generated request: [`encode`](Self::encode) of the properties it
+    /// writes, compiled once for every request type.
+    pub(crate) fn encode_request(&self, request: &dyn WriteProperties) -> Result<Vec<u8>, Error> {
+        let properties = PropertyWriter::of(request).map_err(|source| self.encode_error(source))?;
+        self.encode(&properties)
     }
 
     // Kept out of `encode` so that the per-type copies stay small.
@@ -323,7 +331,12 @@ impl Endpoint {
         }
     }
 
-    fn decode_error(&self, status: u16, body: &[u8], source: serde_json::Error) -> Error {
+    pub(crate) fn decode_error(
+        &self,
+        status: u16,
+        body: &[u8],
+        source: serde_json::Error,
+    ) -> Error {
         Error::Decode {
             entity: self.entity,
             operation: self.operation,

@@ -59,10 +59,10 @@ impl<T> Page<T> {
         self
     }
 
-    /// The same page with each record converted by `convert`.
-    pub(crate) fn map<U>(self, convert: impl FnMut(T) -> U) -> Page<U> {
+    /// The same page holding `records` instead: its own, read as another type.
+    pub(crate) fn with_records<U>(self, records: Vec<U>) -> Page<U> {
         Page {
-            records: self.records.into_iter().map(convert).collect(),
+            records,
             current_page: self.current_page,
             current_page_size: self.current_page_size,
             current_order_field: self.current_order_field,

@@ -103,6 +103,25 @@ pub struct PropertyWriter {
 }
 
 impl PropertyWriter {
+    /// The properties `value` writes, in order; the first value that does not serialize fails
+    /// them all. Taking `value` as a trait object, it is compiled once for every type.
+    pub(crate) fn of(value: &dyn WriteProperties) -> Result<Self, serde_json::Error> {
+        let mut writer = Self::default();
+        value.write_properties(&mut writer);
+        match writer.error.take() {
+            Some(error) => Err(error),
+            None => Ok(writer),
+        }
+    }
+
+    /// The properties as a JSON object, whose keys are in its own order.
+    pub(crate) fn into_object(self) -> Map<String, Value> {
+        self.properties
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), value))
+            .collect()
+    }
+
     fn push(&mut self, name: &'static str, value: Result<Value, serde_json::Error>) {
         match value {
             Ok(value) => self.properties.push((name, value)),
@@ -151,6 +170,13 @@ impl PropertyWriter {
     }
 }
 
+/// The JSON object of the properties, in the order they were put.
+impl Serialize for PropertyWriter {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.properties.iter().map(|(name, value)| (name, value)))
+    }
+}
+
 /// Deserializes `T` through its JSON object: the one generic step every record type shares.
 pub(crate) fn deserialize<'de, T, D>(deserializer: D) -> Result<T, D::Error>
 where
@@ -165,15 +191,12 @@ where
 /// request type shares.
 pub(crate) fn serialize<T, S>(value: &T, serializer: S) -> Result<S::Ok, S::Error>
 where
-    T: WriteProperties + ?Sized,
+    T: WriteProperties,
     S: Serializer,
 {
-    let mut writer = PropertyWriter::default();
-    value.write_properties(&mut writer);
-    match writer.error {
-        Some(error) => Err(serde::ser::Error::custom(error)),
-        None => serializer.collect_map(writer.properties),
-    }
+    PropertyWriter::of(value)
+        .map_err(serde::ser::Error::custom)?
+        .serialize(serializer)
 }
 
 /// `impl serde::Serialize` for a generated type, through its [`WriteProperties`].

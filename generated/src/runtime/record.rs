@@ -80,6 +80,11 @@ pub struct Full<T> {
 }
 
 impl<T> Full<T> {
+    /// `record`, read from `json`, the object the server answered.
+    pub(crate) fn new(record: T, json: Map<String, Value>) -> Self {
+        Self { record, json }
+    }
+
     /// The record itself, giving up the proof that it is complete and the JSON it came from.
     pub fn into_inner(self) -> T {
         self.record

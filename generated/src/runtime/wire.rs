@@ -10,12 +10,12 @@
 use std::fmt;
 use std::sync::Arc;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::endpoint::Endpoint;
 use super::error::Error;
-use super::properties::Properties;
+use super::properties::{Properties, PropertyWriter, WriteProperties};
 use super::record::{Full, Record};
 
 /// The key of `object` that spells `name`: `name` itself when present, otherwise the first key
@@ -44,17 +44,7 @@ pub(crate) fn read<T: Record>(object: &Map<String, Value>) -> Result<T, serde_js
 /// how a webhook's payload becomes its record.
 #[allow(dead_code, reason = "called by generated webhook code")]
 pub(crate) fn read_value<T: Record>(value: Value) -> Result<T, serde_json::Error> {
-    serde_json::from_value::<Lenient<T>>(value).map(|Lenient(record)| record)
-}
-
-/// A record read with [`read`]: how search pages and get-many lists hold their records.
-pub(crate) struct Lenient<T>(pub(crate) T);
-
-impl<'de, T: Record> Deserialize<'de> for Lenient<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let object = Map::deserialize(deserializer)?;
-        read(&object).map(Self).map_err(serde::de::Error::custom)
-    }
+    read(&Map::deserialize(value)?)
 }
 
 /// What an update request made from a fetched record remembers of it, so that its body is that
@@ -77,15 +67,23 @@ struct Baseline {
 #[allow(dead_code, reason = "called by generated update requests")]
 impl Fetched {
     /// Remembers `record` and `request`, the update just made from it.
-    pub(crate) fn new<T: Record, R: Serialize>(record: &Full<T>, request: &R) -> Self {
-        let mut kept = record.json().clone();
-        kept.retain(|key, _| !knows(T::NOT_UPDATED, key));
+    pub(crate) fn new<T: Record>(record: &Full<T>, request: &dyn WriteProperties) -> Self {
+        Self::remember(record.json(), T::NOT_UPDATED, request)
+    }
+
+    /// [`new`](Self::new), compiled once for every record type.
+    fn remember(
+        record: &Map<String, Value>,
+        not_updated: &[&str],
+        request: &dyn WriteProperties,
+    ) -> Self {
+        let mut kept = record.clone();
+        kept.retain(|key, _| !knows(not_updated, key));
         // Were the request not to serialize, every property would count as changed: the body is
         // then the request over the fetched object, and encoding it reports the failure.
-        let request = match serde_json::to_value(request) {
-            Ok(Value::Object(request)) => request,
-            _ => Map::new(),
-        };
+        let request = PropertyWriter::of(request)
+            .map(PropertyWriter::into_object)
+            .unwrap_or_default();
         Self(Some(Arc::new(Baseline {
             record: kept,
             request,
@@ -95,19 +93,17 @@ impl Fetched {
     /// The body of the update `request`: the request itself when it was built by hand;
     /// otherwise the fetched record, with each property the caller changed since the request
     /// was made written under the server's spelling (`null` for one the caller unset).
-    pub(crate) fn encode<R: Serialize>(
+    pub(crate) fn encode(
         &self,
         endpoint: &Endpoint,
-        request: &R,
+        request: &dyn WriteProperties,
     ) -> Result<Vec<u8>, Error> {
         let Some(baseline) = &self.0 else {
-            return endpoint.encode(request);
+            return endpoint.encode_request(request);
         };
-        let now = match serde_json::to_value(request) {
-            Ok(Value::Object(now)) => now,
-            Ok(_) => return endpoint.encode(request),
-            Err(source) => return Err(endpoint.encode_error(source)),
-        };
+        let now = PropertyWriter::of(request)
+            .map_err(|source| endpoint.encode_error(source))?
+            .into_object();
         let mut body = baseline.record.clone();
         let mut write = |name: &str, value: Value| {
             let key = find(&body, name).map_or_else(|| name.to_owned(), String::clone);

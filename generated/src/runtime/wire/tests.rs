@@ -3,7 +3,9 @@
 use serde_json::json;
 
 use super::super::endpoint::Operation;
-use super::super::properties::{Properties, ReadProperties, deserialize_properties};
+use super::super::properties::{
+    Properties, PropertyWriter, ReadProperties, WriteProperties, deserialize_properties,
+};
 use super::*;
 
 #[derive(Debug, PartialEq)]
@@ -28,12 +30,16 @@ impl Record for Account {
     const NOT_UPDATED: &'static [&'static str] = &["UpdatedOn"];
 }
 
-#[derive(Serialize)]
 struct AccountUpdate {
-    #[serde(rename = "Id")]
     id: i64,
-    #[serde(rename = "BillToTaxIdNumber", skip_serializing_if = "Option::is_none")]
     tax_id: Option<String>,
+}
+
+impl WriteProperties for AccountUpdate {
+    fn write_properties(&self, properties: &mut PropertyWriter) {
+        properties.put("Id", &self.id);
+        properties.put_some("BillToTaxIdNumber", &self.tax_id);
+    }
 }
 
 const UPDATE: Endpoint = Endpoint {
