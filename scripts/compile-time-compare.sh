@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Compile time of the SDK crate, before and after: builds two commits side by side in one run
+# (each in a worktree and a target folder of its own) and prints, for each, the rows BENCHMARKS.md
+# reports under "Compile time". Usage: scripts/compile-time-compare.sh BEFORE [AFTER]
+# (AFTER defaults to HEAD). About 15 minutes on 2 cores; needs nothing but cargo and python3.
+#
+# Rows, dev profile, every API area unless said:
+#   clean build from nothing           `cargo build -p nexudus` in an empty target folder (1 run)
+#   dependencies done at               when the last unit other than `nexudus` finished (--timings)
+#   SDK crate / build script run       the `nexudus` units of that build (--timings)
+#   clean build, `spaces` only         the same with --no-default-features --features spaces
+#   SDK crate alone                    `cargo clean -p nexudus`, then build (median of 3)
+#   a schema touched / edited          touch or edit schema/EmailAccount.yaml, then build (median of 3)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+before=${1:?usage: $0 BEFORE [AFTER]}
+after=${2:-HEAD}
+root=${COMPARE_DIR:-target/compare}
+mkdir -p "$root"
+root=$(cd "$root" && pwd)
+
+# The `nexudus` units of a --timings report, and when its last other unit ended.
+timings() {
+  python3 - "$1" <<'PY'
+import json, re, sys
+units = json.loads(re.search(r"const UNIT_DATA = (\[.*?\]);", open(sys.argv[1]).read(), re.S).group(1))
+ours = {u.get("target", "").strip() or "lib": u for u in units if u["name"] == "nexudus"}
+deps = max((u["start"] + u["duration"] for u in units if u["name"] != "nexudus"), default=0.0)
+lib = ours.get("lib", {}).get("duration", 0.0)
+script = ours.get("build-script (run)", {}).get("duration", 0.0)
+print(f"dependencies done at {deps:6.1f} s   SDK crate {lib:6.1f} s   build script run {script:5.2f} s"
+      f"   crate/dependencies x{lib / deps if deps else 0:.2f}")
+PY
+}
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+seconds() { # command...: runs it, prints its wall time in seconds ("FAILED" if it fails)
+  local started
+  started=$(date +%s%N)
+  "$@" >/dev/null 2>&1 || { echo FAILED; return; }
+  awk -v from="$started" -v to="$(date +%s%N)" 'BEGIN { printf "%.2f\n", (to - from) / 1e9 }'
+}
+
+measure() { # name commit
+  local name=$1 commit=$2 tree="$root/$1" target="$root/$1-target"
+  git worktree remove --force "$tree" 2>/dev/null || true
+  git worktree add --detach "$tree" "$commit" >/dev/null 2>&1
+  echo "== $name: $(git -C "$tree" log --oneline -1)"
+  (
+    cd "$tree"
+    export CARGO_TARGET_DIR="$target"
+    build() { cargo build -p nexudus --quiet "$@"; }
+
+    rm -rf "$target"
+    echo "clean build from nothing, every area:   $(seconds build --timings) s wall"
+    timings "$(ls -t "$target"/cargo-timings/cargo-timing-2*.html | head -1)"
+    rm -rf "$target"
+    echo "clean build from nothing, spaces only:  $(seconds build --timings --no-default-features --features spaces) s wall"
+    timings "$(ls -t "$target"/cargo-timings/cargo-timing-2*.html | head -1)"
+
+    build
+    alone=$(for _ in 1 2 3; do cargo clean -p nexudus --quiet; seconds build; done | median)
+    echo "SDK crate alone, dependencies built:    $alone s (median of 3)"
+
+    schema=schema/EmailAccount.yaml
+    touched=$(for _ in 1 2 3; do touch "$schema"; seconds build; done | median)
+    echo "a schema touched, rebuilt:              $touched s (median of 3)"
+    edited=$(for run in 1 2 3; do
+      sed -i "/^description: |-/{n;s/\$/ $run/}" "$schema"
+      seconds build
+    done | median)
+    git checkout --quiet -- "$schema"
+    echo "a schema's description edited, rebuilt: $edited s (median of 3)"
+  )
+  git worktree remove --force "$tree"
+}
+
+measure before "$before"
+measure after "$after"
+echo "(target folders left in $root for a closer look; remove them when done)"
