@@ -50,6 +50,7 @@ pub(super) fn handle(entity: &Entity) -> TokenStream {
 
         impl crate::Client {
             #accessor_doc
+            #[inline]
             pub fn #accessor(&self) -> #handle<'_> {
                 #handle { client: self }
             }
@@ -93,6 +94,7 @@ fn search(entity: &Entity) -> TokenStream {
     ));
     quote! {
         #search_doc
+        #[inline]
         pub fn search(
             &self,
             filter: &#filter,
@@ -102,6 +104,7 @@ fn search(entity: &Entity) -> TokenStream {
         }
 
         #search_all_doc
+        #[inline]
         pub fn search_all(
             &self,
             filter: &#filter,
@@ -123,6 +126,7 @@ fn get_many(entity: &Entity) -> TokenStream {
     ));
     quote! {
         #method_doc
+        #[inline]
         pub fn get_many(
             &self,
             ids: &[i64],
@@ -148,6 +152,7 @@ fn commands(entity: &Entity) -> TokenStream {
     ));
     quote! {
         #list_doc
+        #[inline]
         pub fn commands(
             &self,
         ) -> crate::Pending<'_, ::std::vec::Vec<crate::Command>> {
@@ -155,6 +160,7 @@ fn commands(entity: &Entity) -> TokenStream {
         }
 
         #run_doc
+        #[inline]
         pub fn run_command(
             &self,
             key: &str,
@@ -176,6 +182,7 @@ fn get_one(entity: &Entity) -> TokenStream {
     ));
     quote! {
         #method_doc
+        #[inline]
         pub fn get(
             &self,
             id: i64,
@@ -192,6 +199,7 @@ fn delete_one(entity: &Entity) -> TokenStream {
     ));
     quote! {
         #method_doc
+        #[inline]
         pub fn delete(
             &self,
             id: i64,
@@ -303,6 +311,7 @@ fn method(entity: &Entity, write: Write) -> TokenStream {
     ));
     quote! {
         #method_doc
+        #[inline]
         pub fn #verb(
             &self,
             request: &#request,

@@ -59,12 +59,14 @@ pub(super) fn open_enum(schema_enum: &Enum) -> TokenStream {
         }
 
         impl ::std::convert::From<i64> for #name {
+            #[inline]
             fn from(value: i64) -> Self {
                 #from_integer
             }
         }
 
         impl ::std::convert::From<#name> for i64 {
+            #[inline]
             fn from(value: #name) -> Self {
                 match value {
                     #( #name::#variants => #values, )*

@@ -118,6 +118,7 @@ pub(super) fn request(entity: &Entity, write: Write) -> TokenStream {
 
         impl #name {
             #new_doc
+            #[inline]
             pub fn new(required: #required_name) -> Self {
                 let #required_name { #(#destructured),* } = required;
                 Self { #(#initialisers)* #fetched_initialiser }
@@ -224,6 +225,7 @@ fn setter(entity: &Entity, field: &Field, write: Write) -> TokenStream {
     quote! {
         #setter_doc
         #[must_use]
+        #[inline]
         pub fn #name(mut self, value: #parameter) -> Self {
             self.#name = #stored;
             self

@@ -36,6 +36,7 @@ pub(super) fn filter(entity: &Entity) -> TokenStream {
 
         impl #name {
             /// No filter: a search with it matches every record.
+            #[inline]
             pub fn new() -> Self {
                 <Self as ::std::default::Default>::default()
             }
@@ -68,6 +69,7 @@ fn setter(entity: &Entity, filter: &Filter) -> TokenStream {
     quote! {
         #setter_doc
         #[must_use]
+        #[inline]
         pub fn #name(mut self, value: #parameter) -> Self {
             self.query.set(#wire, #sent);
             self
@@ -108,6 +110,7 @@ pub(super) fn sort(entity: &Entity) -> TokenStream {
         }
 
         impl crate::SortKey for #name {
+            #[inline]
             fn wire_name(self) -> &'static str {
                 match self {
                     #( Self::#variants => #wires, )*
