@@ -17,6 +17,31 @@ pub(super) struct Property<'a> {
     pub(super) optional: bool,
 }
 
+impl Property<'_> {
+    /// The `PropertyWriter` method that writes it.
+    fn write_method(&self) -> TokenStream {
+        match (self.codec, self.optional) {
+            (Codec::Serde, false) => quote!(put),
+            (Codec::Serde, true) => quote!(put_some),
+            (Codec::DateTime, false) => quote!(put_date_time),
+            (Codec::DateTime, true) => quote!(put_some_date_time),
+            (Codec::Decimal, false) => quote!(put_decimal),
+            (Codec::Decimal, true) => quote!(put_some_decimal),
+        }
+    }
+
+    /// The `Properties` method that reads it into a record, where every property is optional
+    /// but `Id`.
+    fn read_method(&self) -> TokenStream {
+        match (self.codec, self.optional) {
+            (_, false) => quote!(or_default),
+            (Codec::Serde, true) => quote!(optional),
+            (Codec::DateTime, true) => quote!(date_time),
+            (Codec::Decimal, true) => quote!(decimal),
+        }
+    }
+}
+
 /// How a property's value becomes JSON and back.
 #[derive(Clone, Copy)]
 pub(super) enum Codec {
@@ -41,20 +66,8 @@ impl Codec {
 /// `impl serde::Serialize` for `name`, writing `properties` in order.
 pub(super) fn write(name: &Ident, properties: &[Property<'_>]) -> TokenStream {
     let puts = properties.iter().map(|property| {
-        let Property {
-            field,
-            wire,
-            codec,
-            optional,
-        } = property;
-        let method = match (codec, optional) {
-            (Codec::Serde, false) => quote!(put),
-            (Codec::Serde, true) => quote!(put_some),
-            (Codec::DateTime, false) => quote!(put_date_time),
-            (Codec::DateTime, true) => quote!(put_some_date_time),
-            (Codec::Decimal, false) => quote!(put_decimal),
-            (Codec::Decimal, true) => quote!(put_some_decimal),
-        };
+        let Property { field, wire, .. } = property;
+        let method = property.write_method();
         quote!(properties.#method(#wire, &self.#field);)
     });
     quote! {
@@ -72,18 +85,8 @@ pub(super) fn write(name: &Ident, properties: &[Property<'_>]) -> TokenStream {
 /// property is optional but `Id`, which is 0 when missing.
 pub(super) fn read(name: &Ident, properties: &[Property<'_>]) -> TokenStream {
     let fields = properties.iter().map(|property| {
-        let Property {
-            field,
-            wire,
-            codec,
-            optional,
-        } = property;
-        let method = match (codec, optional) {
-            (_, false) => quote!(or_default),
-            (Codec::Serde, true) => quote!(optional),
-            (Codec::DateTime, true) => quote!(date_time),
-            (Codec::Decimal, true) => quote!(decimal),
-        };
+        let Property { field, wire, .. } = property;
+        let method = property.read_method();
         quote!(#field: properties.#method(#wire)?,)
     });
     quote! {
