@@ -35,6 +35,7 @@ pub struct Properties<'a> {
     object: &'a Map<String, Value>,
 }
 
+#[allow(dead_code, reason = "called by generated entity code")]
 impl<'a> Properties<'a> {
     /// The properties of `object`.
     pub(crate) fn new(object: &'a Map<String, Value>) -> Self {
@@ -102,6 +103,7 @@ pub struct PropertyWriter {
     error: Option<serde_json::Error>,
 }
 
+#[allow(dead_code, reason = "called by generated entity code")]
 impl PropertyWriter {
     /// The properties `value` writes, in order; the first value that does not serialize fails
     /// them all. Taking `value` as a trait object, it is compiled once for every type.
@@ -178,6 +180,7 @@ impl Serialize for PropertyWriter {
 }
 
 /// Deserializes `T` through its JSON object: the one generic step every record type shares.
+#[allow(dead_code, reason = "called by generated entity code")]
 pub(crate) fn deserialize<'de, T, D>(deserializer: D) -> Result<T, D::Error>
 where
     T: ReadProperties,
@@ -189,6 +192,7 @@ where
 
 /// Serializes `value` as a JSON object of its properties: the one generic step every record and
 /// request type shares.
+#[allow(dead_code, reason = "called by generated entity code")]
 pub(crate) fn serialize<T, S>(value: &T, serializer: S) -> Result<S::Ok, S::Error>
 where
     T: WriteProperties,
@@ -200,6 +204,7 @@ where
 }
 
 /// `impl serde::Serialize` for a generated type, through its [`WriteProperties`].
+#[allow(unused_macros, reason = "called by generated entity code")]
 macro_rules! serialize_properties {
     ($type:ty) => {
         impl ::serde::Serialize for $type {
@@ -214,6 +219,7 @@ macro_rules! serialize_properties {
 }
 
 /// `impl serde::Deserialize` for a generated record, through its [`ReadProperties`].
+#[allow(unused_macros, reason = "called by generated entity code")]
 macro_rules! deserialize_properties {
     ($type:ty) => {
         impl<'de> ::serde::Deserialize<'de> for $type {
