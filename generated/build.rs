@@ -10,13 +10,13 @@ fn main() -> ExitCode {
     // entities; the SDK's build and the server's read the same one.
     let schemas = nexudus_schema::build_script_dir();
 
-    // Only the compiler reads this code: laid out compactly, not formatted, which would take most
-    // of the run (build scripts are compiled unoptimised).
     // One Cargo feature per API area; Cargo tells a build script which are on as
     // `CARGO_FEATURE_{NAME}`. Areas that are off are not generated, hence not compiled.
     let areas: Vec<&str> = nexudus_codegen::area_names()
         .filter(|area| std::env::var_os(format!("CARGO_FEATURE_{}", area.to_uppercase())).is_some())
         .collect();
+    // Only the compiler reads this code: laid out compactly, not formatted, which would take most
+    // of the run (build scripts are compiled unoptimised).
     let output =
         match nexudus_codegen::generate_areas(&schemas, areas, nexudus_codegen::Layout::Compact) {
             Ok(output) => output,

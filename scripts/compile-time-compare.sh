@@ -2,7 +2,7 @@
 # Compile time of the SDK crate, before and after: builds two commits side by side in one run
 # (each in a worktree and a target folder of its own) and prints, for each, the rows BENCHMARKS.md
 # reports under "Compile time". Usage: scripts/compile-time-compare.sh BEFORE [AFTER]
-# (AFTER defaults to HEAD). About 15 minutes on 2 cores; needs nothing but cargo and python3.
+# (AFTER defaults to HEAD). About 40 minutes on 2 cores; needs nothing but cargo and python3.
 #
 # Rows, dev profile, every API area unless said:
 #   clean build from nothing           `cargo build -p nexudus` in an empty target folder (1 run)

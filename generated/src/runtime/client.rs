@@ -4,9 +4,8 @@
 use std::fmt;
 use std::sync::Arc;
 
-use url::Url;
-
 use serde_json::{Map, Value};
+use url::Url;
 
 use super::attempt::{Answer, join};
 use super::auth::Auth;
