@@ -62,7 +62,7 @@ name = "nexudus-consumer"
 path = "main.rs"
 
 [dependencies]
-nexudus = { version = "=$version", default-features = false, features = ["crm"] }
+nexudus = { version = "=$version", default-features = false, features = ["crm", "tls-ring"] }
 tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
 
 [workspace]

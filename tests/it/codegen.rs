@@ -182,7 +182,7 @@ fn the_sdk_has_one_feature_per_area_and_full_turns_on_every_one() {
     let areas: Vec<String> = nexudus_codegen::area_names().map(str::to_owned).collect();
     let area_features: Vec<String> = features
         .iter()
-        .filter(|(name, _)| name != "default" && name != "full")
+        .filter(|(name, _)| name != "default" && name != "full" && !name.starts_with("tls-"))
         .map(|(name, turned_on)| {
             assert!(
                 turned_on.is_empty(),
@@ -204,7 +204,17 @@ fn the_sdk_has_one_feature_per_area_and_full_turns_on_every_one() {
         .iter()
         .find(|(name, _)| name == "default")
         .expect("defaults");
-    assert_eq!(default.1, ["full"]);
+    assert_eq!(
+        default.1,
+        ["full", "tls-aws-lc"],
+        "every area, and rustls's own default crypto provider"
+    );
+    let tls: Vec<&str> = features
+        .iter()
+        .map(|(name, _)| name.as_str())
+        .filter(|name| name.starts_with("tls-"))
+        .collect();
+    assert_eq!(tls, ["tls-aws-lc", "tls-ring"], "the TLS crypto providers");
 }
 
 #[test]

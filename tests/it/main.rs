@@ -1,6 +1,6 @@
 //! Integration tests: generated-code snapshots, schema diagnostics, the seeds' examples, the client
-//! over real HTTP (against faults and sliding-window limits too), and a second entity added by
-//! one schema file.
+//! over real HTTP (against faults and sliding-window limits too) and over TLS, and a second entity
+//! added by one schema file.
 
 mod client;
 mod codegen;
@@ -22,6 +22,7 @@ mod seeds;
 mod server;
 mod server_entities;
 mod server_hostile;
+mod tls;
 mod webhooks;
 
 use std::num::NonZeroU32;

@@ -43,6 +43,8 @@ pub struct ClientBuilder {
     limiter: Option<RateLimiter>,
     max_response_size: usize,
     direction_encoding: DirectionEncoding,
+    /// Certificate authorities trusted besides the operating system's (DER).
+    root_certificates: Vec<rustls::pki_types::CertificateDer<'static>>,
 }
 
 impl Default for ClientBuilder {
@@ -62,6 +64,7 @@ impl Default for ClientBuilder {
             limiter: None,
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             direction_encoding: DirectionEncoding::default(),
+            root_certificates: Vec::new(),
         }
     }
 }
@@ -213,6 +216,17 @@ impl ClientBuilder {
         self
     }
 
+    /// Trusts a certificate authority besides the operating system's: `der` is one certificate
+    /// in DER form (a PEM file's base64 body, decoded). For a proxy that inspects TLS, or a
+    /// test server. Call it again to add more.
+    ///
+    /// A certificate that does not parse fails [`build`](Self::build) with [`Error::Config`].
+    pub fn root_certificate(mut self, der: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates
+            .push(rustls::pki_types::CertificateDer::from(der.into()));
+        self
+    }
+
     /// The `User-Agent` header; default `nexudus-rs/<version>`.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
@@ -237,7 +251,10 @@ impl ClientBuilder {
             .unwrap_or_else(|| RateLimiter::new(self.rate_limit));
         let auth = self.auth(&base_url, &limiter)?;
 
+        let tls = super::tls::client_config(&self.root_certificates)
+            .map_err(|error| config(&format!("could not set up TLS: {}", chain(&error))))?;
         let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
             .timeout(self.timeout)
             .user_agent(self.user_agent)
             // A redirected POST becomes a GET without its body; better to report the redirect.

@@ -20,6 +20,7 @@ mod response;
 mod retry;
 mod search;
 mod secret;
+mod tls;
 mod validation;
 pub mod webhook;
 mod wire;

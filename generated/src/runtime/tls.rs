@@ -1,0 +1,69 @@
+//! TLS for the HTTP client: rustls with the crypto provider a Cargo feature chooses, and the
+//! operating system's certificate verifier.
+
+use std::sync::Arc;
+
+use rustls::pki_types::CertificateDer;
+use rustls_platform_verifier::Verifier;
+
+/// The rustls client configuration of every request: TLS 1.2 and 1.3, certificates checked by
+/// the operating system's verifier (plus `extra_roots`), and HTTP/2 or HTTP/1.1 by ALPN.
+pub(super) fn client_config(
+    extra_roots: &[CertificateDer<'static>],
+) -> Result<rustls::ClientConfig, rustls::Error> {
+    let provider = Arc::new(provider());
+    let verifier = if extra_roots.is_empty() {
+        Verifier::new(Arc::clone(&provider))?
+    } else {
+        with_extra_roots(extra_roots, Arc::clone(&provider))?
+    };
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        // rustls calls any verifier but its own WebPKI one "dangerous"; this is the platform's.
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    // A configuration handed to reqwest is used as it is: the protocols must be offered here.
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+/// aws-lc-rs when its feature is on, whatever else is: it offers post-quantum hybrid key
+/// exchange first. Otherwise ring, which builds in a fraction of the time.
+fn provider() -> rustls::crypto::CryptoProvider {
+    #[cfg(feature = "tls-aws-lc")]
+    {
+        rustls::crypto::aws_lc_rs::default_provider()
+    }
+    #[cfg(all(feature = "tls-ring", not(feature = "tls-aws-lc")))]
+    {
+        rustls::crypto::ring::default_provider()
+    }
+    #[cfg(not(any(feature = "tls-aws-lc", feature = "tls-ring")))]
+    {
+        compile_error!(
+            "nexudus needs a TLS crypto provider: enable the feature `tls-aws-lc` (the default) \
+             or `tls-ring`, e.g. `nexudus = { version = \"0.1\", default-features = false, \
+             features = [\"spaces\", \"tls-ring\"] }`"
+        )
+    }
+}
+
+#[cfg(not(target_os = "android"))]
+fn with_extra_roots(
+    extra_roots: &[CertificateDer<'static>],
+    provider: Arc<rustls::crypto::CryptoProvider>,
+) -> Result<Verifier, rustls::Error> {
+    Verifier::new_with_extra_roots(extra_roots.iter().cloned(), provider)
+}
+
+/// Android's verifier takes no roots of the application's.
+#[cfg(target_os = "android")]
+fn with_extra_roots(
+    _: &[CertificateDer<'static>],
+    _: Arc<rustls::crypto::CryptoProvider>,
+) -> Result<Verifier, rustls::Error> {
+    Err(rustls::Error::General(
+        "extra root certificates are not supported on Android".to_owned(),
+    ))
+}
