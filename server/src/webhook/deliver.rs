@@ -25,11 +25,14 @@ pub(crate) fn spawn(store: Store, outbox: &Arc<Outbox>, config: Webhooks) {
         tracing::warn!("no tokio runtime: webhooks are queued but not delivered");
         return;
     };
-    let client = match reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(config.timeout)
-        .build()
-    {
+    let client = match tls().map_err(|error| error.to_string()).and_then(|tls| {
+        reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(config.timeout)
+            .build()
+            .map_err(|error| error.to_string())
+    }) {
         Ok(client) => client,
         Err(error) => {
             tracing::error!("webhooks are not delivered: no HTTP client: {error}");
@@ -58,6 +61,19 @@ pub(crate) fn spawn(store: Store, outbox: &Arc<Outbox>, config: Webhooks) {
         outcomes,
     };
     runtime.spawn(task.run());
+}
+
+/// TLS for deliveries to `https` endpoints: rustls on ring, certificates checked by the operating
+/// system's verifier, HTTP/1.1 (the only version this client speaks).
+fn tls() -> Result<rustls::ClientConfig, rustls::Error> {
+    use rustls_platform_verifier::BuilderVerifierExt as _;
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .with_platform_verifier()?
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
 }
 
 struct Task {
