@@ -95,6 +95,11 @@ impl Reader {
         }
         if self.in_code {
             if let Some((name, value, column)) = example_property(line) {
+                // The "One by Id" example is the bare record, so every name in it is a property,
+                // `Status` or `Value` too; elsewhere such a name may be the answer's envelope.
+                if self.block != Some(Block::One) && is_envelope(&name) {
+                    return;
+                }
                 let location = at(column);
                 match self.block {
                     Some(Block::One) => self.record.push((name.clone(), value.clone(), location)),
@@ -167,7 +172,9 @@ impl Reader {
                 if self.entity.is_none() {
                     self.entity = Some(entity.to_owned());
                 }
-                if is_property_name(property) && property == tag.name {
+                // The query string names the entity, so this is one of its properties whatever
+                // its name (`?CrmOpportunity\_Status=`).
+                if is_pascal_case(property) && property == tag.name {
                     self.spell(&tag.name, tag.at);
                     self.filters.push(tag);
                 }
@@ -188,8 +195,9 @@ impl Reader {
         }
     }
 
+    /// A body parameter: a property of the entity, whatever its name (`Value`).
     fn body(&mut self, tag: Tag, block: Block) {
-        if !is_property_name(&tag.name) {
+        if !is_pascal_case(&tag.name) {
             return;
         }
         self.spell(&tag.name, tag.at);
@@ -199,8 +207,9 @@ impl Reader {
         }
     }
 
+    /// Records a property name the page spells; the caller has ruled out envelopes.
     fn spell(&mut self, name: &str, at: Location) {
-        if is_property_name(name) && !self.spelled.iter().any(|known| known.value == name) {
+        if !self.spelled.iter().any(|known| known.value == name) {
             self.spelled.push(Sourced {
                 value: name.to_owned(),
                 at,
@@ -323,7 +332,7 @@ fn example_property(line: &str) -> Option<(String, String, usize)> {
     let rest = trimmed.strip_prefix('"')?;
     let (name, rest) = rest.split_once('"')?;
     let value = rest.trim_start().strip_prefix(':')?.trim();
-    if !is_property_name(name) {
+    if !is_pascal_case(name) {
         return None;
     }
     let value = value.strip_suffix(',').unwrap_or(value).trim();
@@ -331,8 +340,10 @@ fn example_property(line: &str) -> Option<(String, String, usize)> {
     Some((name.to_owned(), value.to_owned(), column))
 }
 
-/// A PascalCase property name, not an envelope's (`Records`, `CurrentPage`).
-fn is_property_name(name: &str) -> bool {
+/// A name of the envelopes the examples show around records and write results (`Records`,
+/// `CurrentPage`, `Status`, `Value`, `Errors`), or of a request header. Outside a record's own
+/// example, a filter and a body, such a name is not a property.
+fn is_envelope(name: &str) -> bool {
     const ENVELOPE: &[&str] = &[
         "Records",
         "CurrentPageSize",
@@ -361,9 +372,13 @@ fn is_property_name(name: &str) -> bool {
         "Authorization",
         "Content",
     ];
+    ENVELOPE.contains(&name)
+}
+
+/// A PascalCase name, as every property is written.
+fn is_pascal_case(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_uppercase())
         && name.chars().all(|c| c.is_ascii_alphanumeric())
-        && !ENVELOPE.contains(&name)
 }
 
 /// `Nexudus.Coworking.Core.Enums.eChargePeriod.Minutes` -> `eChargePeriod`.

@@ -140,3 +140,79 @@ fn spelled_names_are_the_servers_and_leave_envelopes_and_joined_filters_out() {
 fn a_page_without_filters_documents_no_entity() {
     assert!(read_page(0, "README.md", "# Billing\n\nSee the pages.\n").is_none());
 }
+
+/// A page of an entity whose properties are named like the envelopes around records and write
+/// results: `Status` and `Value`. The write result's own `Status`, `Message` and `Value` are not.
+const ENVELOPE_NAMED: &str = r#"{% api-method method="get" host="https://spaces.nexudus.com/api" path="/crm/deals" %}
+{% api-method-summary %}
+Find
+{% endapi-method-summary %}
+{% api-method-query-parameters %}
+{% api-method-parameter name="Status" type="enum" %}
+?Deal\_Status=...
+{% endapi-method-parameter %}
+{% api-method-parameter name="Value" type="string" %}
+?Deal\_Value=...
+{% endapi-method-parameter %}
+{% endapi-method-query-parameters %}
+{% endapi-method %}
+
+{% api-method method="get" host="https://spaces.nexudus.com/api" path="/crm/deals/:id" %}
+{% api-method-summary %}
+One by Id
+{% endapi-method-summary %}
+```javascript
+{
+        "Status": Nexudus.Coworking.Core.Enums.eDealStatus.Open,
+        "Value": "00001",
+}
+```
+{% endapi-method %}
+
+{% api-method method="post" host="https://spaces.nexudus.com/api" path="/crm/deals" %}
+{% api-method-summary %}
+Create
+{% endapi-method-summary %}
+{% api-method-body-parameters %}
+{% api-method-parameter name="Status" type="enum" required=true %}
+{% endapi-method-parameter %}
+{% api-method-parameter name="Value" type="string" required=false %}
+{% endapi-method-parameter %}
+{% endapi-method-body-parameters %}
+```javascript
+{
+    "Status": 200,
+    "Message": "The deal was created",
+    "Value": {
+        "Id": 12354678,
+    }
+}
+```
+{% endapi-method %}
+"#;
+
+#[test]
+fn properties_named_like_an_envelope_come_from_the_filters_the_body_and_the_record() {
+    let facts = read_page(0, "api-docs-2020/crm/deal.md", ENVELOPE_NAMED).expect("a page of Deal");
+    assert_eq!(facts.entity, "Deal");
+    let spelled: Vec<&str> = facts.spelled.iter().map(|s| s.value.as_str()).collect();
+    assert_eq!(
+        spelled,
+        ["Status", "Value", "Id"],
+        "not the write result's `Message`"
+    );
+    let record: Vec<(&str, &DocType)> = facts
+        .record
+        .iter()
+        .map(|param| (param.wire_name.as_str(), &param.ty))
+        .collect();
+    let status = DocType::Enum(Some("eDealStatus".to_owned()));
+    assert_eq!(record, [("Status", &status), ("Value", &DocType::String)]);
+    let create: Vec<&str> = facts
+        .create
+        .iter()
+        .flatten()
+        .map(|param| param.wire_name.as_str())
+        .collect();
+    assert_eq!(create, ["Status", "Value"]);
+}
