@@ -178,11 +178,12 @@ async fn an_unknown_authority_is_refused_before_anything_is_sent() {
 
 #[test]
 fn a_root_certificate_that_does_not_parse_is_a_configuration_error() {
-    let error = Client::builder()
+    let builder = Client::builder()
         .bearer_token("a token")
-        .root_certificate(b"not a certificate".to_vec())
-        .build()
-        .expect_err("an invalid certificate");
+        .root_certificate(b"not a certificate".to_vec());
+    let debug = format!("{builder:?}");
+    assert!(debug.contains("root_certificates: 1 extra"), "{debug}");
+    let error = builder.build().expect_err("an invalid certificate");
     let Error::Config { message } = &error else {
         panic!("{error:?}");
     };

@@ -43,8 +43,18 @@ pub struct ClientBuilder {
     limiter: Option<RateLimiter>,
     max_response_size: usize,
     direction_encoding: DirectionEncoding,
-    /// Certificate authorities trusted besides the operating system's (DER).
-    root_certificates: Vec<rustls::pki_types::CertificateDer<'static>>,
+    root_certificates: RootCertificates,
+}
+
+/// Certificate authorities trusted besides the operating system's (DER). `Debug` counts them
+/// rather than printing kilobytes of each.
+#[derive(Clone, Default)]
+struct RootCertificates(Vec<rustls::pki_types::CertificateDer<'static>>);
+
+impl std::fmt::Debug for RootCertificates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} extra", self.0.len())
+    }
 }
 
 impl Default for ClientBuilder {
@@ -64,7 +74,7 @@ impl Default for ClientBuilder {
             limiter: None,
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             direction_encoding: DirectionEncoding::default(),
-            root_certificates: Vec::new(),
+            root_certificates: RootCertificates::default(),
         }
     }
 }
@@ -223,6 +233,7 @@ impl ClientBuilder {
     /// A certificate that does not parse fails [`build`](Self::build) with [`Error::Config`].
     pub fn root_certificate(mut self, der: impl Into<Vec<u8>>) -> Self {
         self.root_certificates
+            .0
             .push(rustls::pki_types::CertificateDer::from(der.into()));
         self
     }
@@ -251,7 +262,7 @@ impl ClientBuilder {
             .unwrap_or_else(|| RateLimiter::new(self.rate_limit));
         let auth = self.auth(&base_url, &limiter)?;
 
-        let tls = super::tls::client_config(&self.root_certificates)
+        let tls = super::tls::client_config(&self.root_certificates.0)
             .map_err(|error| config(&format!("could not set up TLS: {}", chain(&error))))?;
         let http = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
