@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use nexudus::{Client, Error, RateLimit};
+use nexudus_server::RunningServer;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -104,28 +105,30 @@ fn client(front: &Front, trusted: bool) -> Client {
     builder.build().expect("a valid client configuration")
 }
 
-/// The local server's socket address, from its URL.
-fn backend(server: &nexudus_server::RunningServer) -> SocketAddr {
+/// A local server and an HTTPS front of it. The server stops when the first is dropped.
+async fn started() -> (RunningServer, Front) {
+    let server = nexudus_server::start(config())
+        .await
+        .expect("the server starts");
     let url = reqwest::Url::parse(&server.url()).expect("the server's URL");
-    format!("127.0.0.1:{}", url.port().expect("a port"))
+    let backend = format!("127.0.0.1:{}", url.port().expect("a port"))
         .parse()
-        .expect("an address")
+        .expect("an address");
+    let front = https_front(backend).await;
+    (server, front)
 }
 
 #[tokio::test]
 async fn a_trusted_authority_carries_every_operation_over_https() {
-    let server = nexudus_server::start(config())
-        .await
-        .expect("the server starts");
-    let front = https_front(backend(&server)).await;
-    let accounts = client(&front, true);
+    let (_server, front) = started().await;
+    let trusting = client(&front, true);
 
-    let created = accounts
+    let created = trusting
         .email_accounts()
         .create(&valid_create())
         .await
         .expect("created over HTTPS");
-    let fetched = accounts
+    let fetched = trusting
         .email_accounts()
         .get(created.id)
         .await
@@ -145,10 +148,7 @@ async fn a_trusted_authority_carries_every_operation_over_https() {
 
 #[tokio::test]
 async fn an_unknown_authority_is_refused_before_anything_is_sent() {
-    let server = nexudus_server::start(config())
-        .await
-        .expect("the server starts");
-    let front = https_front(backend(&server)).await;
+    let (_server, front) = started().await;
     let untrusting = client(&front, false);
 
     let error = untrusting
