@@ -188,4 +188,8 @@ fn a_root_certificate_that_does_not_parse_is_a_configuration_error() {
         panic!("{error:?}");
     };
     assert!(message.starts_with("could not set up TLS"), "{message}");
+    assert!(
+        message.contains("root certificate 1 of 1 (`root_certificate`)"),
+        "{message}"
+    );
 }

@@ -263,7 +263,7 @@ impl ClientBuilder {
         let auth = self.auth(&base_url, &limiter)?;
 
         let tls = super::tls::client_config(&self.root_certificates.0)
-            .map_err(|error| config(&format!("could not set up TLS: {}", chain(&error))))?;
+            .map_err(|message| config(&format!("could not set up TLS: {message}")))?;
         let http = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
             .timeout(self.timeout)

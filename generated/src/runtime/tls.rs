@@ -7,8 +7,30 @@ use rustls::pki_types::CertificateDer;
 use rustls_platform_verifier::Verifier;
 
 /// The rustls client configuration of every request: TLS 1.2 and 1.3, certificates checked by
-/// the operating system's verifier (plus `extra_roots`), and HTTP/2 or HTTP/1.1 by ALPN.
+/// the operating system's verifier (plus `extra_roots`), and HTTP/2 or HTTP/1.1 by ALPN. The
+/// error says what is wrong, naming the extra root at fault.
 pub(super) fn client_config(
+    extra_roots: &[CertificateDer<'static>],
+) -> Result<rustls::ClientConfig, String> {
+    // Each root on its own first: the verifier's own error would name neither the certificate
+    // nor the call that gave it, and would speak of a "peer" certificate.
+    for (index, root) in extra_roots.iter().enumerate() {
+        rustls::RootCertStore::empty()
+            .add(root.clone())
+            .map_err(|error| {
+                format!(
+                    "root certificate {} of {} (`root_certificate`) is not one DER-encoded X.509 \
+                     certificate ({error}); for a PEM file, give its base64 body decoded",
+                    index + 1,
+                    extra_roots.len()
+                )
+            })?;
+    }
+    verified(extra_roots).map_err(|error| error.to_string())
+}
+
+/// [`client_config`], once each extra root is known to parse.
+fn verified(
     extra_roots: &[CertificateDer<'static>],
 ) -> Result<rustls::ClientConfig, rustls::Error> {
     let provider = Arc::new(provider());
