@@ -21,33 +21,36 @@ root=${COMPARE_DIR:-target/compare}
 mkdir -p "$root"
 root=$(cd "$root" && pwd)
 
-# The `nexudus` units of a --timings report, and when its last other unit ended.
-timings() {
-  python3 - "$1" <<'PY'
+# Reads a --timings report: with `crate`, the seconds of the SDK's library and build script run;
+# otherwise those units one by one, when the last other unit ended, and the floor the other units
+# put on a build with this machine's cores.
+timings() { # report [crate]
+  python3 - "$@" <<'PY'
 import json, os, re, sys
 units = json.loads(re.search(r"const UNIT_DATA = (\[.*?\]);", open(sys.argv[1]).read(), re.S).group(1))
-ours = {u.get("target", "").strip() or "lib": u for u in units if u["name"] == "nexudus"}
+def kind(unit):  # "lib" or "build-script (run)" for the SDK's own units, else None
+    if unit["name"] != "nexudus":
+        return None
+    target = unit.get("target", "").strip() or "lib"
+    return target if target in ("lib", "build-script (run)") else None
+ours = {kind(u): u["duration"] for u in units if kind(u)}
+if sys.argv[2:] == ["crate"]:
+    print(f"{sum(ours.values()):.2f}")
+    sys.exit()
 deps = max((u["start"] + u["duration"] for u in units if u["name"] != "nexudus"), default=0.0)
-lib = ours.get("lib", {}).get("duration", 0.0)
-script = ours.get("build-script (run)", {}).get("duration", 0.0)
+lib, script = ours.get("lib", 0.0), ours.get("build-script (run)", 0.0)
 print(f"dependencies done at {deps:6.1f} s   SDK crate {lib:6.1f} s   build script run {script:5.2f} s"
       f"   crate/dependencies x{lib / deps if deps else 0:.2f}")
-# The units other than the SDK's library and build script run, summed: on N cores no build of
-# the SDK can take less than that over N.
-others = sum(u["duration"] for u in units
-             if not (u["name"] == "nexudus" and u.get("target", "").strip() in ("", "build-script (run)")))
+# On N cores no build of the SDK can take less than the other units' time over N.
+others = sum(u["duration"] for u in units if not kind(u))
 cores = os.cpu_count() or 1
 print(f"every other unit, summed {others:6.1f} s: at least {others / cores:.1f} s on {cores} cores")
 PY
 }
 
-# The seconds of the `nexudus` library and build script run in the newest --timings report.
-crate_seconds() {
-  python3 - "$(ls -t "$1"/cargo-timings/cargo-timing-2*.html | head -1)" <<'PY'
-import json, re, sys
-units = json.loads(re.search(r"const UNIT_DATA = (\[.*?\]);", open(sys.argv[1]).read(), re.S).group(1))
-print(f"{sum(u['duration'] for u in units if u['name'] == 'nexudus' and u.get('target', '').strip() in ('', 'build-script (run)')):.2f}")
-PY
+# The newest --timings report under a target folder.
+newest_report() {
+  ls -t "$1"/cargo-timings/cargo-timing-2*.html | head -1
 }
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
@@ -71,16 +74,16 @@ measure() { # name commit
 
     rm -rf "$target"
     echo "clean build from nothing, every area:   $(seconds build --timings) s wall"
-    timings "$(ls -t "$target"/cargo-timings/cargo-timing-2*.html | head -1)"
+    timings "$(newest_report "$target")"
     rm -rf "$target"
     echo "clean build from nothing, spaces only:  $(seconds build --timings --no-default-features --features spaces) s wall"
-    timings "$(ls -t "$target"/cargo-timings/cargo-timing-2*.html | head -1)"
+    timings "$(newest_report "$target")"
 
     build
     alone=$(for _ in 1 2 3; do
       cargo clean -p nexudus --quiet
       build --timings
-      crate_seconds "$target"
+      timings "$(newest_report "$target")" crate
     done | median)
     echo "SDK crate alone, dependencies built:    $alone s (median of 3)"
 
