@@ -207,7 +207,7 @@ impl Reader {
         }
     }
 
-    /// Records a property name the page spells; the caller has ruled out envelopes.
+    /// Records a name the page spells as a property; the caller has told it from an envelope's.
     fn spell(&mut self, name: &str, at: Location) {
         if !self.spelled.iter().any(|known| known.value == name) {
             self.spelled.push(Sourced {
