@@ -6,7 +6,7 @@
 //! (`client.email_accounts().search(..)`, `.get(..)`, `.get_many(..)`, `.create(..)`,
 //! `.update(..)`, `.update_with(..)`, `.delete(..)`, and commands where the entity has them) are
 //! generated at build time from the YAML schemas in `schema/`; the HTTP client, errors and
-//! helpers they call are hand-written and re-exported here.
+//! helpers they call are hand-written (the `nexudus-runtime` crate) and re-exported here.
 //!
 //! ```no_run
 //! use nexudus::crm::email_account::{EmailAccountCreate, EmailAccountCreateRequired};
@@ -41,7 +41,8 @@
 //! # }
 //! ```
 
-mod runtime;
+mod client;
+pub mod webhook;
 
 /// The date-time crate of the public API (`chrono` 0.4): records and date filters hold
 /// `chrono::DateTime<chrono::Utc>`, so no dependency of your own is needed to build one.
@@ -52,13 +53,12 @@ pub use futures_util::{StreamExt, TryStreamExt};
 /// The decimal crate of the public API (`rust_decimal` 1): money is a `rust_decimal::Decimal`.
 pub use rust_decimal;
 
-pub use runtime::{
-    Client, ClientBuilder, Command, CommandOutcome, CommandParameter, CommandParameterInfo,
-    DirectionEncoding, Error, Full, Operation, Page, PageRequest, Pending, RateLimit, RateLimiter,
-    Record, Records, Secret, SortDirection, SortKey, UnknownValue, ValidationError,
-    ValidationErrors, ValidationOrigin, WriteOutcome,
+pub use client::{Client, ClientBuilder};
+pub use nexudus_runtime::{
+    Command, CommandOutcome, CommandParameter, CommandParameterInfo, DirectionEncoding, Error,
+    Full, Operation, Page, PageRequest, Pending, RateLimit, RateLimiter, Record, Records, Secret,
+    SortDirection, SortKey, UnknownValue, ValidationError, ValidationErrors, ValidationOrigin,
+    WriteOutcome,
 };
-
-pub use runtime::webhook;
 
 include!(concat!(env!("OUT_DIR"), "/entities.rs"));

@@ -39,20 +39,20 @@ pub(super) fn handle(entity: &Entity) -> TokenStream {
     let command_methods = supports(Operation::Commands).then(|| commands(entity));
     quote! {
         #endpoints_doc
-        const ENDPOINTS: crate::runtime::Endpoints =
-            crate::runtime::Endpoints::new(#entity_name, #path, &[#(#secrets),*]);
+        const ENDPOINTS: ::nexudus_runtime::Endpoints =
+            ::nexudus_runtime::Endpoints::new(#entity_name, #path, &[#(#secrets),*]);
 
         #handle_doc
         #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug)]
         pub struct #handle<'client> {
-            client: &'client crate::Client,
+            client: &'client ::nexudus_runtime::Client,
         }
 
         impl crate::Client {
             #accessor_doc
             #[inline]
             pub fn #accessor(&self) -> #handle<'_> {
-                #handle { client: self }
+                #handle { client: &self.runtime }
             }
         }
 
@@ -98,8 +98,8 @@ fn search(entity: &Entity) -> TokenStream {
         pub fn search(
             &self,
             filter: &#filter,
-            page: &crate::PageRequest<#sort>,
-        ) -> crate::Pending<'_, crate::Page<#record>> {
+            page: &::nexudus_runtime::PageRequest<#sort>,
+        ) -> ::nexudus_runtime::Pending<'_, ::nexudus_runtime::Page<#record>> {
             self.client.search(&ENDPOINTS.search, filter.query.to_pairs(), page)
         }
 
@@ -108,8 +108,8 @@ fn search(entity: &Entity) -> TokenStream {
         pub fn search_all(
             &self,
             filter: &#filter,
-            page: crate::PageRequest<#sort>,
-        ) -> crate::Records<'_, #record> {
+            page: ::nexudus_runtime::PageRequest<#sort>,
+        ) -> ::nexudus_runtime::Records<'_, #record> {
             self.client.search_all(&ENDPOINTS.search, filter.query.to_pairs(), page)
         }
     }
@@ -130,7 +130,7 @@ fn get_many(entity: &Entity) -> TokenStream {
         pub fn get_many(
             &self,
             ids: &[i64],
-        ) -> crate::Pending<'_, ::std::vec::Vec<#record>> {
+        ) -> ::nexudus_runtime::Pending<'_, ::std::vec::Vec<#record>> {
             self.client.get_many(&ENDPOINTS.get_many, ids)
         }
     }
@@ -155,7 +155,7 @@ fn commands(entity: &Entity) -> TokenStream {
         #[inline]
         pub fn commands(
             &self,
-        ) -> crate::Pending<'_, ::std::vec::Vec<crate::Command>> {
+        ) -> ::nexudus_runtime::Pending<'_, ::std::vec::Vec<::nexudus_runtime::Command>> {
             self.client.commands(&ENDPOINTS.commands)
         }
 
@@ -165,8 +165,8 @@ fn commands(entity: &Entity) -> TokenStream {
             &self,
             key: &str,
             ids: &[i64],
-            parameters: &[crate::CommandParameter],
-        ) -> crate::Pending<'_, crate::CommandOutcome> {
+            parameters: &[::nexudus_runtime::CommandParameter],
+        ) -> ::nexudus_runtime::Pending<'_, ::nexudus_runtime::CommandOutcome> {
             self.client.run_command(&ENDPOINTS.run_command, key, ids, parameters)
         }
     }
@@ -186,7 +186,7 @@ fn get_one(entity: &Entity) -> TokenStream {
         pub fn get(
             &self,
             id: i64,
-        ) -> crate::Pending<'_, crate::Full<#record>> {
+        ) -> ::nexudus_runtime::Pending<'_, ::nexudus_runtime::Full<#record>> {
             self.client.get(&ENDPOINTS.get, id)
         }
     }
@@ -203,7 +203,7 @@ fn delete_one(entity: &Entity) -> TokenStream {
         pub fn delete(
             &self,
             id: i64,
-        ) -> crate::Pending<'_, crate::WriteOutcome> {
+        ) -> ::nexudus_runtime::Pending<'_, ::nexudus_runtime::WriteOutcome> {
             self.client.delete(&ENDPOINTS.delete, id)
         }
     }
@@ -235,7 +235,7 @@ fn update_with(entity: &Entity) -> TokenStream {
             id: i64,
             change: impl ::std::ops::FnOnce(#request) -> #request,
         ) -> impl ::std::future::Future<
-            Output = ::std::result::Result<crate::WriteOutcome, crate::Error>,
+            Output = ::std::result::Result<::nexudus_runtime::WriteOutcome, ::nexudus_runtime::Error>,
         > {
             self.client.update_with(&ENDPOINTS, id, #request::from_record, #body, change)
         }
@@ -272,7 +272,7 @@ fn body(entity: &Entity, write: Write) -> TokenStream {
         #body_doc
         fn #name(
             request: &#request,
-        ) -> ::std::result::Result<::std::vec::Vec<u8>, crate::Error> {
+        ) -> ::std::result::Result<::std::vec::Vec<u8>, ::nexudus_runtime::Error> {
             request
                 .validate()
                 .map_err(|errors| ENDPOINTS.#verb.rejected(errors))
@@ -315,7 +315,7 @@ fn method(entity: &Entity, write: Write) -> TokenStream {
         pub fn #verb(
             &self,
             request: &#request,
-        ) -> crate::Pending<'_, crate::WriteOutcome> {
+        ) -> ::nexudus_runtime::Pending<'_, ::nexudus_runtime::WriteOutcome> {
             // Checked and serialized when called, so the call does not borrow the request.
             self.client.write_checked(&ENDPOINTS.#verb, #body(request))
         }

@@ -34,12 +34,12 @@ pub(super) fn open_enum(schema_enum: &Enum) -> TokenStream {
     // With no listed values every integer is unknown; a match with only the catch-all arm
     // would be noise (and a lint).
     let from_integer = if values.is_empty() {
-        quote!(Self::Unknown(crate::runtime::UnknownValue::new(value)))
+        quote!(Self::Unknown(::nexudus_runtime::UnknownValue::new(value)))
     } else {
         quote! {
             match value {
                 #( #values => Self::#variants, )*
-                other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+                other => Self::Unknown(::nexudus_runtime::UnknownValue::new(other)),
             }
         }
     };
@@ -55,7 +55,7 @@ pub(super) fn open_enum(schema_enum: &Enum) -> TokenStream {
                 #variants,
             )*
             /// A value this version of the SDK does not list; it round-trips unchanged.
-            Unknown(crate::runtime::UnknownValue),
+            Unknown(::nexudus_runtime::UnknownValue),
         }
 
         impl ::std::convert::From<i64> for #name {

@@ -101,7 +101,7 @@ pub(crate) fn doc(text: &str) -> TokenStream {
 /// The Rust type holding one value of a field (without the `Option` of optional fields).
 pub(crate) fn value_type(entity: &Entity, ty: FieldType, secret: bool) -> TokenStream {
     match ty {
-        FieldType::Scalar(Scalar::String) if secret => quote!(crate::runtime::Secret),
+        FieldType::Scalar(Scalar::String) if secret => quote!(::nexudus_runtime::Secret),
         FieldType::Scalar(scalar) => scalar_type(scalar),
         FieldType::Enum(index) => {
             let name = ident(&entity.enums[index].rust_name);

@@ -71,10 +71,10 @@ pub(super) fn write(name: &Ident, properties: &[Property<'_>]) -> TokenStream {
         quote!(properties.#method(#wire, &self.#field);)
     });
     quote! {
-        crate::runtime::serialize_properties!(#name);
+        ::nexudus_runtime::serialize_properties!(#name);
 
-        impl crate::runtime::WriteProperties for #name {
-            fn write_properties(&self, properties: &mut crate::runtime::PropertyWriter) {
+        impl ::nexudus_runtime::WriteProperties for #name {
+            fn write_properties(&self, properties: &mut ::nexudus_runtime::PropertyWriter) {
                 #(#puts)*
             }
         }
@@ -90,11 +90,11 @@ pub(super) fn read(name: &Ident, properties: &[Property<'_>]) -> TokenStream {
         quote!(#field: properties.#method(#wire)?,)
     });
     quote! {
-        crate::runtime::deserialize_properties!(#name);
+        ::nexudus_runtime::deserialize_properties!(#name);
 
-        impl crate::runtime::ReadProperties for #name {
+        impl ::nexudus_runtime::ReadProperties for #name {
             fn read_properties(
-                properties: &crate::runtime::Properties<'_>,
+                properties: &::nexudus_runtime::Properties<'_>,
             ) -> ::std::result::Result<Self, ::serde_json::Error> {
                 ::std::result::Result::Ok(Self { #(#fields)* })
             }

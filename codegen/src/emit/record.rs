@@ -85,7 +85,7 @@ pub(super) fn record(entity: &Entity) -> TokenStream {
 
         #write
 
-        impl crate::Record for #name {
+        impl ::nexudus_runtime::Record for #name {
             const PROPERTIES: &'static [&'static str] = &[#(#properties),*];
             const NOT_UPDATED: &'static [&'static str] = &[#(#not_updated),*];
         }
@@ -188,11 +188,11 @@ pub(super) fn from_record(entity: &Entity) -> TokenStream {
         impl #request {
             #method_doc
             pub fn from_record(
-                record: &crate::Full<#record>,
-            ) -> ::std::result::Result<Self, crate::runtime::ValidationErrors> {
+                record: &::nexudus_runtime::Full<#record>,
+            ) -> ::std::result::Result<Self, ::nexudus_runtime::ValidationErrors> {
                 let mut request = #new_request;
                 #(#extras)*
-                request.#fetched = crate::runtime::Fetched::new(record, &request);
+                request.#fetched = ::nexudus_runtime::Fetched::new(record, &request);
                 ::std::result::Result::Ok(request)
             }
         }

@@ -93,7 +93,7 @@ pub(super) fn request(entity: &Entity, write: Write) -> TokenStream {
                 quote! {
                     // The record `from_record` made the request from, so that the body is that
                     // record with only the caller's changes; empty for a request built by hand.
-                    #fetched: crate::runtime::Fetched,
+                    #fetched: ::nexudus_runtime::Fetched,
                 },
                 quote!(#fetched: ::std::default::Default::default(),),
             )
@@ -255,7 +255,7 @@ fn validate(entity: &Entity, fields: &[&Field], write: Write) -> TokenStream {
     };
     quote! {
         #validate_doc
-        pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::ValidationErrors> {
+        pub fn validate(&self) -> ::std::result::Result<(), ::nexudus_runtime::ValidationErrors> {
             #body
         }
     }

@@ -31,7 +31,7 @@ pub(super) fn filter(entity: &Entity) -> TokenStream {
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
         #[derive(::std::default::Default)]
         pub struct #name {
-            query: crate::runtime::Query,
+            query: ::nexudus_runtime::Query,
         }
 
         impl #name {
@@ -109,7 +109,7 @@ pub(super) fn sort(entity: &Entity) -> TokenStream {
             )*
         }
 
-        impl crate::SortKey for #name {
+        impl ::nexudus_runtime::SortKey for #name {
             #[inline]
             fn wire_name(self) -> &'static str {
                 match self {

@@ -50,7 +50,7 @@ pub(crate) fn events<'a>(entities: impl IntoIterator<Item = &'a Entity>) -> Toke
             });
             let lower = action.name.to_ascii_lowercase();
             decode_arms.push(quote! {
-                #lower => crate::runtime::read_value::<#record_path>(record)
+                #lower => ::nexudus_runtime::read_value::<#record_path>(record)
                     .map(|record| Self::#variant(::std::boxed::Box::new(record))),
             });
             let name = &action.name;
