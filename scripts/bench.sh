@@ -43,7 +43,7 @@ echo "== rebuilds (no change; one schema file touched)"
 hyperfine --style basic -N --warmup 3 --runs 20 --export-json "$out/noop.json" \
   "env CARGO_TARGET_DIR=$bench_target cargo build -p nexudus --quiet" >/dev/null
 hyperfine --style basic --warmup 2 --runs 10 --export-json "$out/touched.json" \
-  --prepare "touch schema/EmailAccount.yaml" \
+  --prepare "touch schema/crm/EmailAccount.yaml" \
   "env CARGO_TARGET_DIR=$bench_target cargo build -p nexudus --quiet" >/dev/null
 medians "$out/noop.json"
 medians "$out/touched.json"

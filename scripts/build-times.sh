@@ -64,7 +64,7 @@ medians "$out/crate.json"
 
 echo "== rebuilds with every area: nothing changed; one schema touched; one schema's text changed"
 build
-schema=schema/EmailAccount.yaml
+schema=schema/crm/EmailAccount.yaml
 cp "$schema" "$out/schema.yaml"
 trap 'cp "$out/schema.yaml" "$schema"; rm -rf "$out"' EXIT
 hyperfine --style basic --warmup 1 --runs 5 --export-json "$out/rebuild.json" \

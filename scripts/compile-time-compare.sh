@@ -12,7 +12,7 @@
 #   SDK crate alone                    `cargo clean -p nexudus`, then build: the `nexudus` units of
 #                                      --timings (library and build script run; median of 3), as
 #                                      that clean also removes the generator, rebuilt in between
-#   a schema touched / edited          touch or edit schema/EmailAccount.yaml, then build (median of 3)
+#   a schema touched / edited          touch or edit EmailAccount.yaml, then build (median of 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 before=${1:?usage: $0 BEFORE [AFTER]}
@@ -87,7 +87,8 @@ measure() { # name commit
     done | median)
     echo "SDK crate alone, dependencies built:    $alone s (median of 3)"
 
-    schema=schema/EmailAccount.yaml
+    # In its area's folder, or at the top of schema/ before the schemas had area folders.
+    schema=$(ls schema/crm/EmailAccount.yaml schema/EmailAccount.yaml 2>/dev/null | head -1)
     touched=$(for _ in 1 2 3; do touch "$schema"; seconds build; done | median)
     echo "a schema touched, rebuilt:              $touched s (median of 3)"
     edited=$(for run in 1 2 3; do

@@ -320,6 +320,29 @@ impl Checker<'_> {
             );
             return None;
         };
+        let folder = self
+            .diagnostics
+            .file_path(self.file)
+            .parent()
+            .and_then(Path::file_name)
+            .and_then(|name| name.to_str())
+            .and_then(|name| AREAS.iter().find(|known| known.name == name));
+        if let Some(folder) = folder.filter(|folder| folder.name != area.name) {
+            self.error(
+                path,
+                format!(
+                    "the path `{}` is in the API area `{}`, but the file is in the folder of `{}`",
+                    path.as_str(),
+                    area.name,
+                    folder.name
+                ),
+                format!(
+                    "move the file into the folder `{}/` (each area's folder builds that area of the SDK), or correct the path",
+                    area.name
+                ),
+            );
+            return None;
+        }
         let Some(accessor) = naming::accessor(entity, plural) else {
             self.error(
                 path,

@@ -94,7 +94,8 @@ const TOP_LEVEL_KEYS: &[&str] = &[
 
 const FORMAT_HELP: &str = "the schema format is described in schema/README.md";
 
-/// Loads `input`, a schema file or a folder of them (`*.yaml`, in file-name order).
+/// Loads `input`: a schema file, or a folder of them (`*.yaml`) and of folders of them, one per
+/// API area (`crm/EmailAccount.yaml`), in path order.
 pub(crate) fn load(input: &Path, diagnostics: &mut Diagnostics) -> Vec<RawEntity> {
     let paths = match schema_paths(input) {
         Ok(paths) => paths,
@@ -134,18 +135,33 @@ fn schema_paths(input: &Path) -> Result<Vec<PathBuf>, String> {
     if input.is_file() {
         return Ok(vec![input.to_path_buf()]);
     }
-    let entries = std::fs::read_dir(input)
-        .map_err(|error| format!("cannot read `{}`: {error}", input.display()))?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|path| is_schema_file(path))
-        .collect();
+    let mut paths = Vec::new();
+    for entry in folder_entries(input)? {
+        if entry.is_dir() {
+            paths.extend(
+                folder_entries(&entry)?
+                    .into_iter()
+                    .filter(|path| is_schema_file(path)),
+            );
+        } else if is_schema_file(&entry) {
+            paths.push(entry);
+        }
+    }
     paths.sort();
     if paths.is_empty() {
         return Err(format!("no `.yaml` schema files in `{}`", input.display()));
     }
     Ok(paths)
+}
+
+/// The paths of the entries of `folder`.
+fn folder_entries(folder: &Path) -> Result<Vec<PathBuf>, String> {
+    let entries = std::fs::read_dir(folder)
+        .map_err(|error| format!("cannot read `{}`: {error}", folder.display()))?;
+    Ok(entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .collect())
 }
 
 /// Whether `path` names a schema file (`.yaml` or `.yml`).

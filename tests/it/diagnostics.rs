@@ -74,3 +74,37 @@ fn a_missing_folder_is_a_diagnostic_not_a_panic() {
             .contains("cannot read `fixtures/no_such_folder`")
     );
 }
+
+#[test]
+fn a_schema_in_the_folder_of_another_area_is_refused_and_the_others_are_read() {
+    let folder = Path::new("fixtures/invalid_areas");
+    let problems = generate(folder).expect_err("one file is in the wrong folder");
+    let lines = problems.summary_lines();
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(
+        lines[0].starts_with(
+            "fixtures/invalid_areas/spaces/Locker.yaml:3:7: error: the path `/api/crm/lockers` is in the API area `crm`, but the file is in the folder of `spaces`"
+        ),
+        "{lines:#?}"
+    );
+    assert!(
+        problems
+            .to_string()
+            .contains("move the file into the folder `crm/`"),
+        "{problems}"
+    );
+
+    // Without it, the file at the top and the one in its area's folder are both read.
+    let valid = tempfile::tempdir().expect("a temporary folder");
+    std::fs::create_dir(valid.path().join("crm")).expect("an area's folder");
+    std::fs::copy(folder.join("Desk.yaml"), valid.path().join("Desk.yaml")).expect("copy");
+    std::fs::copy(
+        folder.join("crm/Visit.yaml"),
+        valid.path().join("crm/Visit.yaml"),
+    )
+    .expect("copy");
+    let output = generate(valid.path()).unwrap_or_else(|problems| panic!("{problems}"));
+    for schema in ["Desk.yaml", "Visit.yaml"] {
+        assert!(output.for_schema(schema).is_some(), "{schema} generated");
+    }
+}

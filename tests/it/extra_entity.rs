@@ -10,21 +10,24 @@ fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/extra/Voucher.yaml")
 }
 
-/// `schema/` plus the fixture, in a folder of their own.
+/// `schema/` plus the fixture, in a folder of their own, laid out as `schema/` is (a folder per
+/// API area).
 fn schema_folder_with_fixture(root: &Path) -> PathBuf {
     let folder = root.join("schema");
-    std::fs::create_dir_all(&folder).expect("create the schema folder");
-    let schemas = std::fs::read_dir(workspace().join("schema")).expect("read schema/");
-    for entry in schemas.map(|entry| entry.expect("a folder entry").path()) {
-        if entry
-            .extension()
-            .is_some_and(|extension| extension == "yaml")
-        {
-            std::fs::copy(&entry, folder.join(entry.file_name().expect("a file name")))
+    let areas = std::fs::read_dir(workspace().join("schema")).expect("read schema/");
+    for area in areas.map(|entry| entry.expect("a folder entry").path()) {
+        if !area.is_dir() {
+            continue;
+        }
+        let copy = folder.join(area.file_name().expect("a folder name"));
+        std::fs::create_dir_all(&copy).expect("create an area's folder");
+        for entry in std::fs::read_dir(&area).expect("read an area's folder") {
+            let entry = entry.expect("a folder entry").path();
+            std::fs::copy(&entry, copy.join(entry.file_name().expect("a file name")))
                 .expect("copy a schema");
         }
     }
-    std::fs::copy(fixture(), folder.join("Voucher.yaml")).expect("copy the fixture");
+    std::fs::copy(fixture(), folder.join("billing/Voucher.yaml")).expect("copy the fixture");
     folder
 }
 

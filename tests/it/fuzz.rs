@@ -148,9 +148,20 @@ fn seeds() -> Vec<Vec<u8>> {
     ];
     let mut seeds = Vec::new();
     for folder in folders {
+        // The catalogue keeps a folder per API area; the fixtures are flat.
         let mut paths: Vec<PathBuf> = std::fs::read_dir(&folder)
             .expect("a fixture folder")
             .map(|entry| entry.expect("an entry").path())
+            .flat_map(|path| {
+                if path.is_dir() {
+                    std::fs::read_dir(&path)
+                        .expect("an area's folder")
+                        .map(|entry| entry.expect("an entry").path())
+                        .collect()
+                } else {
+                    vec![path]
+                }
+            })
             .filter(|path| {
                 path.extension()
                     .is_some_and(|extension| extension == "yaml")

@@ -16,6 +16,19 @@ fn fixtures(path: &str) -> PathBuf {
         .join(path)
 }
 
+/// The schema file of `entity` that an import into the empty folder `out` wrote: in the folder of
+/// its API area, the only place it may be.
+fn imported(out: &Path, entity: &str) -> PathBuf {
+    let file = format!("{entity}.yaml");
+    let found: Vec<PathBuf> = std::fs::read_dir(out)
+        .expect("the output folder")
+        .map(|entry| entry.expect("an entry").path().join(&file))
+        .filter(|path| path.is_file())
+        .collect();
+    assert_eq!(found.len(), 1, "{entity}: {found:?}");
+    found.into_iter().next().expect("one file")
+}
+
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
 }
@@ -23,7 +36,7 @@ fn read(path: &Path) -> String {
 #[test]
 fn importing_the_seed_pages_reproduces_the_committed_schema() {
     let out = tempfile::tempdir().expect("a temporary folder");
-    let committed = workspace().join("schema/EmailAccount.yaml");
+    let committed = workspace().join("schema/crm/EmailAccount.yaml");
     let target = out.path().join("EmailAccount.yaml");
     std::fs::copy(&committed, &target).expect("copy the schema");
 
@@ -46,8 +59,8 @@ fn the_seed_pages_alone_give_a_schema_that_generates() {
     let out = tempfile::tempdir().expect("a temporary folder");
     let (report, problems) = import(&[shared("seeds")], &[], out.path());
     assert!(problems.is_empty(), "{problems}");
-    assert_eq!(report.written.len(), 1);
-    let text = read(&out.path().join("EmailAccount.yaml"));
+    assert_eq!(report.written, [out.path().join("crm/EmailAccount.yaml")]);
+    let text = read(&out.path().join("crm/EmailAccount.yaml"));
     // Each operation follows its own page: optional on create, required on update.
     assert!(text.contains(
         "  - name: IncomingServerType\n    type: enum<eEmailServerType>\n    description: Incoming Server Type.\n    create: optional\n    update: required\n"
@@ -62,7 +75,7 @@ fn a_page_and_a_reference_merge_with_conflicts_and_located_problems() {
     let catalogue = [fixtures("catalogue.md")];
     let (report, problems) = import(&[fixtures("docs")], &catalogue, out.path());
 
-    assert_eq!(report.written, [out.path().join("Locker.yaml")]);
+    assert_eq!(report.written, [out.path().join("spaces/Locker.yaml")]);
     let lines = problems.summary_lines();
     assert_eq!(lines.len(), 2, "{problems}");
     assert!(lines[0].contains("lockers.md:33:16"), "{}", lines[0]);
@@ -74,7 +87,7 @@ fn a_page_and_a_reference_merge_with_conflicts_and_located_problems() {
             .ends_with("error: 2 problems in the sources")
     );
 
-    let text = read(&out.path().join("Locker.yaml"));
+    let text = read(&imported(out.path(), "Locker"));
     // The page names the enum of `Size`, so the name the reference's table was given is not
     // worth a note.
     assert!(text.contains("    type: enum<eLockerSize>\n"));
@@ -85,7 +98,7 @@ fn a_page_and_a_reference_merge_with_conflicts_and_located_problems() {
     // A second run changes nothing: every note is added once.
     let (again, _) = import(&[fixtures("docs")], &catalogue, out.path());
     assert!(again.written.is_empty());
-    assert_eq!(read(&out.path().join("Locker.yaml")), text);
+    assert_eq!(read(&imported(out.path(), "Locker")), text);
 }
 
 #[test]
@@ -104,12 +117,13 @@ fn every_reference_page_imports_into_a_schema_that_generates() {
     assert!(problems.is_empty(), "{problems}");
     assert_eq!(report.written.len(), 213);
 
-    // The two entities only the addendum lists get its path, named after it, as a guess.
+    // The two entities only the addendum lists get its path, named after it, as a guess, and go
+    // in the folder of its area.
     for (entity, plural) in [
         ("ProactiveActionConfig", "proactiveactionconfigs"),
         ("ProposedAction", "proposedactions"),
     ] {
-        let text = read(&out.path().join(format!("{entity}.yaml")));
+        let text = read(&out.path().join(format!("sys/{entity}.yaml")));
         assert!(
             text.contains(&format!("\npath: /api/sys/{plural}\n")),
             "{text}"
@@ -124,10 +138,10 @@ fn every_reference_page_imports_into_a_schema_that_generates() {
         );
     }
     // The vendor's rows keep the name they always had.
-    let email = read(&out.path().join("EmailAccount.yaml"));
+    let email = read(&imported(out.path(), "EmailAccount"));
     assert!(email.contains("  - \"path: catalogue.md (documented)\"\n"));
     // The seven attendance properties share one enum.
-    let coworker = read(&out.path().join("Coworker.yaml"));
+    let coworker = read(&imported(out.path(), "Coworker"));
     assert_eq!(coworker.matches("    type: enum<eAttendance>\n").count(), 7);
     assert!(!coworker.contains("eMondayAttendance"));
 
@@ -144,7 +158,7 @@ fn every_reference_page_imports_into_a_schema_that_generates() {
         ("CoworkerInvoice", "BillToTaxIdNumber", "BillToTaxIDNumber"),
         ("TimePass", "CountsTowardsPlan", "CountsTowardsPlanLimits"),
     ] {
-        let text = read(&out.path().join(format!("{entity}.yaml")));
+        let text = read(&imported(out.path(), entity));
         assert!(
             text.contains(&format!("  - name: {spelled}\n")),
             "{entity}: {spelled}"
@@ -159,7 +173,7 @@ fn every_reference_page_imports_into_a_schema_that_generates() {
         );
     }
     // Read-only properties a GET returns are in the record, and never sent.
-    let invoice = read(&out.path().join("CoworkerInvoice.yaml"));
+    let invoice = read(&imported(out.path(), "CoworkerInvoice"));
     for property in ["TotalAmount", "Paid", "PaidAmount"] {
         let entry = format!("  - name: {property}\n");
         let at = invoice.find(&entry).unwrap_or_else(|| panic!("{property}"));
@@ -172,7 +186,7 @@ fn every_reference_page_imports_into_a_schema_that_generates() {
         assert!(field.contains("    read_only: true\n"), "{field}");
     }
     // An enum the 2020 documentation names takes its values from the entity that lists them.
-    let bought = read(&out.path().join("CoworkerExtraService.yaml"));
+    let bought = read(&imported(out.path(), "CoworkerExtraService"));
     assert!(bought.contains("type: enum<eChargePeriod>"), "{bought}");
     assert!(
         bought.contains("{ value: 6, name: FourWeekMonths }"),

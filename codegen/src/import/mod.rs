@@ -27,7 +27,8 @@ pub struct ImportReport {
 }
 
 /// Imports documentation into schema files in `out`: every entity the `sources` describe gets
-/// `{Entity}.yaml`, merged with the file already there (which keeps what a reviewer added).
+/// `{Entity}.yaml`, merged with the file already there (which keeps what a reviewer added), in the
+/// folder of its API area (`crm/EmailAccount.yaml`) unless its file is already elsewhere in `out`.
 ///
 /// `sources` are files or folders of them: vendor entity reference pages (`*.md`) and
 /// documentation pages of a create or update operation (MDX source or rendered text).
@@ -84,11 +85,11 @@ pub fn import(
 
     let shared = merge::shared_tables(&by_entity);
     for (entity, facts) in by_entity {
-        let target = out.join(format!("{entity}.yaml"));
-        let base = match read_base(&target) {
+        let existing = existing_schema(out, &entity);
+        let base = match existing.as_deref().map(read_base).transpose() {
             Ok(base) => base,
             Err(problems) => {
-                let file = diagnostics.add_file(&target, String::new());
+                let file = diagnostics.add_file(existing.as_deref().unwrap_or(out), String::new());
                 diagnostics.error(
                     Location::file_start(file),
                     format!("{entity} is not imported: its schema does not load ({problems})"),
@@ -99,6 +100,7 @@ pub fn import(
         };
         let row = catalogue::find(&entries, &entity, target_plural(&facts).as_deref());
         let doc = merge::merge(&entity, &facts, row, base.as_ref(), &shared);
+        let target = existing.unwrap_or_else(|| new_schema_path(out, &entity, &doc.path));
         if doc.path.is_empty() {
             let at = facts
                 .first()
@@ -119,7 +121,8 @@ pub fn import(
             report.unchanged.push(target);
             continue;
         }
-        let written = std::fs::create_dir_all(out).and_then(|()| std::fs::write(&target, &text));
+        let folder = target.parent().unwrap_or(out);
+        let written = std::fs::create_dir_all(folder).and_then(|()| std::fs::write(&target, &text));
         match written {
             Ok(()) => report.written.push(target),
             Err(error) => {
@@ -196,6 +199,24 @@ fn collect_api_pages(folder: &Path, pages: &mut Vec<PathBuf>) {
     }
 }
 
+/// The schema file of `entity` already in `out`: at its top level or in an area's folder.
+fn existing_schema(out: &Path, entity: &str) -> Option<PathBuf> {
+    let file = format!("{entity}.yaml");
+    std::iter::once(out.join(&file))
+        .chain(crate::area_names().map(|area| out.join(area).join(&file)))
+        .find(|path| path.is_file())
+}
+
+/// Where a new schema file of `entity` goes: the folder of the API area its `path` names
+/// (`/api/crm/emailaccounts` -> `crm/`), or `out` itself for a path without one.
+fn new_schema_path(out: &Path, entity: &str, path: &str) -> PathBuf {
+    let file = format!("{entity}.yaml");
+    match path.split('/').nth(2) {
+        Some(area) if crate::area_names().any(|known| known == area) => out.join(area).join(file),
+        _ => out.join(file),
+    }
+}
+
 fn read_file(path: &Path, diagnostics: &mut Diagnostics) -> Option<(usize, String)> {
     match std::fs::read_to_string(path) {
         Ok(text) => Some((diagnostics.add_file(path, text.clone()), text)),
@@ -262,16 +283,13 @@ fn target_plural(facts: &[EntityFacts]) -> Option<String> {
     path.value.rsplit('/').next().map(str::to_owned)
 }
 
-/// The schema already at `path`, if any; an error when it exists but does not load.
-fn read_base(path: &Path) -> Result<Option<SchemaDoc>, String> {
-    if !path.exists() {
-        return Ok(None);
-    }
+/// The schema at `path`; an error when it does not load.
+fn read_base(path: &Path) -> Result<SchemaDoc, String> {
     let text = std::fs::read_to_string(path).map_err(|error| error.to_string())?;
     let mut problems = Diagnostics::default();
     let raw = crate::load::load(path, &mut problems);
     match raw.first() {
-        Some(raw) if problems.is_empty() => Ok(Some(SchemaDoc::from_raw(raw, &text))),
+        Some(raw) if problems.is_empty() => Ok(SchemaDoc::from_raw(raw, &text)),
         _ => Err(format!(
             "{} problem(s); run `nexudus-codegen check`",
             problems.len().max(1)

@@ -724,7 +724,7 @@ fn the_vendor_reference_reads_without_problems() {
     let schema = crate::load::load(
         Path::new(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../schema/EmailAccount.yaml"
+            "/../schema/crm/EmailAccount.yaml"
         )),
         &mut schema_diagnostics,
     );

@@ -39,7 +39,7 @@ mod round_trip {
     fn the_committed_schema_is_written_back_byte_for_byte() {
         let path = std::path::Path::new(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../schema/EmailAccount.yaml"
+            "/../schema/crm/EmailAccount.yaml"
         ));
         let text = std::fs::read_to_string(path).expect("the schema is readable");
         let mut diagnostics = crate::Diagnostics::default();

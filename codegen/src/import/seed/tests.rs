@@ -666,7 +666,7 @@ fn the_seed_pages_agree_with_the_email_account_schema() {
     let mut diagnostics = Diagnostics::default();
     let schema_path = Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../schema/EmailAccount.yaml"
+        "/../schema/crm/EmailAccount.yaml"
     ));
     let schema = crate::load::load(schema_path, &mut diagnostics);
     assert!(diagnostics.is_empty(), "{diagnostics}");

@@ -3,7 +3,7 @@
 use super::*;
 
 fn email_account() -> EntityModel {
-    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema/EmailAccount.yaml");
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema/crm/EmailAccount.yaml");
     let model = model(&schema).unwrap_or_else(|problems| panic!("{problems}"));
     assert!(model.base_fields.iter().any(|name| name == "UpdatedBy"));
     model.entities.into_iter().next().expect("one entity")
