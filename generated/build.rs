@@ -1,36 +1,20 @@
-//! Generates the entity code of the enabled API areas from the schemas of `nexudus-schema` (the
-//! workspace's `schema/`, or its package) into `OUT_DIR`; fails the build on any schema problem.
+//! Generates what the SDK crate adds to the area crates, for the enabled API areas: their
+//! re-exports, `Client`'s accessor of each entity and the webhook events, from the schemas of
+//! `nexudus-schema` (the workspace's `schema/`, or its package) into `OUT_DIR`; fails the build
+//! on any schema problem, those across areas included.
 
-use std::path::PathBuf;
-use std::process::ExitCode;
-
-fn main() -> ExitCode {
-    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
+fn main() -> std::process::ExitCode {
     // NEXUDUS_SCHEMA_DIR points the build at another schema folder, e.g. one with extra
-    // entities; the SDK's build and the server's read the same one.
+    // entities; the area crates' builds and the server's read the same one.
     let schemas = nexudus_schema::build_script_dir();
-
     // One Cargo feature per API area; Cargo tells a build script which are on as
-    // `CARGO_FEATURE_{NAME}`. Areas that are off are not generated, hence not compiled.
+    // `CARGO_FEATURE_{NAME}`. Areas that are off are neither generated nor compiled.
     let areas: Vec<&str> = nexudus_codegen::area_names()
         .filter(|area| std::env::var_os(format!("CARGO_FEATURE_{}", area.to_uppercase())).is_some())
         .collect();
     // Only the compiler reads this code: laid out compactly, not formatted, which would take most
     // of the run (build scripts are compiled unoptimised).
-    let output =
-        match nexudus_codegen::generate_areas(&schemas, areas, nexudus_codegen::Layout::Compact) {
-            Ok(output) => output,
-            Err(problems) => {
-                eprintln!("{problems}");
-                return ExitCode::FAILURE;
-            }
-        };
-    if let Err(error) = output.write_to(&out_dir) {
-        eprintln!(
-            "error: cannot write the generated code into {}: {error}",
-            out_dir.display()
-        );
-        return ExitCode::FAILURE;
-    }
-    ExitCode::SUCCESS
+    let generated =
+        nexudus_codegen::generate_sdk(&schemas, areas, nexudus_codegen::Layout::Compact);
+    nexudus_codegen::finish_build_script(generated)
 }

@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 root=$PWD
 target=${CARGO_TARGET_DIR:-$root/target}
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
+# The SDK's crates: the runtime, one per API area (areas/), and the SDK that brings them together.
+sdk=(nexudus nexudus-runtime $(for area in areas/*/; do area=${area%/}; echo "nexudus-${area#areas/}"; done))
 work=$(mktemp -d)
 server_pid=
 cleanup() {
@@ -24,16 +26,16 @@ echo "== cargo package: every publishable crate, each built from its own package
 # unpacks again nor rebuilds a registry crate whose name and version it has seen before: forget
 # earlier unpacked copies and builds of this project's crates, so that a crate changed since is
 # verified as it is now. (Cargo unpacks them again from its cache when needed.)
-for name in nexudus nexudus-runtime nexudus-codegen nexudus-schema nexudus-server; do
+for name in "${sdk[@]}" nexudus-codegen nexudus-schema nexudus-server; do
   rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"$name-$version"
 done
 rm -rf "$target"/debug/.fingerprint/nexudus-*
 cargo package --workspace --exclude nexudus-tests --exclude quickstart --locked "$@"
 mkdir "$work/crates"
-for name in nexudus nexudus-runtime nexudus-codegen nexudus-schema nexudus-server; do
+for name in "${sdk[@]}" nexudus-codegen nexudus-schema nexudus-server; do
   crate="$target/package/$name-$version.crate"
   files=$(tar tzf "$crate" | wc -l)
-  printf '%-16s %4d files  %8d bytes packed\n' "$name" "$files" "$(stat -c %s "$crate")"
+  printf '%-24s %4d files  %8d bytes packed\n' "$name" "$files" "$(stat -c %s "$crate")"
   # The registry refuses packages over 10 MB.
   [ "$(stat -c %s "$crate")" -lt 10000000 ] || { echo "$crate is over 10 MB"; exit 1; }
   tar xzf "$crate" -C "$work/crates"
@@ -41,7 +43,7 @@ done
 
 # The unpacked packages stand in for crates.io: no path into the workspace.
 patches=()
-for name in nexudus nexudus-runtime nexudus-codegen nexudus-schema; do
+for name in "${sdk[@]}" nexudus-codegen nexudus-schema; do
   patches+=(--config "patch.crates-io.$name.path=\"$work/crates/$name-$version\"")
 done
 

@@ -18,16 +18,35 @@ use crate::naming;
 /// IR comes the `Diagnostics` that read the files, still empty of problems, through which later
 /// steps name a schema's path or report a problem in it.
 pub(crate) fn checked(input: &Path) -> Result<(Ir, Diagnostics), Diagnostics> {
+    checked_as(input, Scope::Catalogue)
+}
+
+/// What a check sees of the catalogue, which decides what it can resolve across files.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// Every schema: webhook actions are resolved against the `WebHook` schema's enum.
+    Catalogue,
+    /// One API area's folder, for that area's code, which holds no webhook action: they are
+    /// resolved when the whole catalogue is checked.
+    Area,
+}
+
+/// [`checked`], for a folder that holds what `scope` says.
+pub(crate) fn checked_as(input: &Path, scope: Scope) -> Result<(Ir, Diagnostics), Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let raw = crate::load::load(input, &mut diagnostics);
-    match check(raw, &mut diagnostics) {
+    match check(raw, scope, &mut diagnostics) {
         Some(ir) => Ok((ir, diagnostics)),
         None => Err(diagnostics),
     }
 }
 
 /// Checks every entity, then what must be unique across them; returns the IR only if all is well.
-pub(crate) fn check(raw: Vec<RawEntity>, diagnostics: &mut Diagnostics) -> Option<Ir> {
+pub(crate) fn check(
+    raw: Vec<RawEntity>,
+    scope: Scope,
+    diagnostics: &mut Diagnostics,
+) -> Option<Ir> {
     let mut entities = Vec::new();
     for entity in &raw {
         let mut checker = Checker {
@@ -39,7 +58,9 @@ pub(crate) fn check(raw: Vec<RawEntity>, diagnostics: &mut Diagnostics) -> Optio
         }
     }
     check_unique_across_files(&entities, diagnostics);
-    check_webhook_actions(&raw, &mut entities, diagnostics);
+    if scope == Scope::Catalogue {
+        check_webhook_actions(&raw, &mut entities, diagnostics);
+    }
     if !diagnostics.is_empty() {
         return None;
     }

@@ -45,7 +45,7 @@ pub use diagnostics::Diagnostics;
 #[cfg(feature = "format")]
 pub use generate::generate;
 #[cfg(feature = "generate")]
-pub use generate::generate_areas;
+pub use generate::{generate_area, generate_areas, generate_sdk};
 #[cfg(feature = "import")]
 pub use import::{ImportReport, import};
 pub use model::Model;
@@ -54,7 +54,7 @@ pub use model::model;
 #[cfg(feature = "check")]
 pub use provenance::{FieldSpelling, spellings};
 #[cfg(feature = "generate")]
-pub use write::{GeneratedFile, Layout, Output};
+pub use write::{GeneratedFile, Layout, Output, finish_build_script};
 
 /// The API areas (`/api/{area}/...`) a schema may use, in order: the SDK has one Cargo feature
 /// for each.

@@ -55,6 +55,29 @@ impl Output {
     }
 }
 
+/// The end of a build script that generates code: writes `generated` into Cargo's `OUT_DIR`, or
+/// prints its problems (Cargo shows them with the failed build), and answers the exit code.
+pub fn finish_build_script(
+    generated: Result<Output, crate::Diagnostics>,
+) -> std::process::ExitCode {
+    let out_dir = std::path::PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
+    let output = match generated {
+        Ok(output) => output,
+        Err(problems) => {
+            eprintln!("{problems}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    if let Err(error) = output.write_to(&out_dir) {
+        eprintln!(
+            "error: cannot write the generated code into {}: {error}",
+            out_dir.display()
+        );
+        return std::process::ExitCode::FAILURE;
+    }
+    std::process::ExitCode::SUCCESS
+}
+
 /// How generated files are laid out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]

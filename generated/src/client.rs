@@ -1,5 +1,5 @@
 //! `Client`: the SDK's client, the runtime's with an accessor for every entity of the enabled
-//! API areas (`client.email_accounts()`), which the generated code adds.
+//! API areas (`client.email_accounts()`), which the generated `accessors.rs` adds.
 
 use std::fmt;
 
@@ -52,6 +52,8 @@ impl From<nexudus_runtime::Client> for Client {
         Self { runtime }
     }
 }
+
+include!(concat!(env!("OUT_DIR"), "/accessors.rs"));
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -61,4 +61,4 @@ pub use nexudus_runtime::{
     WriteOutcome,
 };
 
-include!(concat!(env!("OUT_DIR"), "/entities.rs"));
+include!(concat!(env!("OUT_DIR"), "/areas.rs"));

@@ -23,8 +23,8 @@ use super::search::{DirectionEncoding, PageRequest, SortKey};
 use super::validation::{ValidationErrors, Violations};
 use super::wire;
 
-/// An authenticated connection to the Nexudus API, made by [`ClientBuilder::build`]; the SDK's
-/// `nexudus::Client` wraps one.
+/// An authenticated connection to the Nexudus API, made by
+/// [`ClientBuilder::build`](crate::ClientBuilder::build); the SDK's `nexudus::Client` wraps one.
 ///
 /// Cloning is cheap and clones share one connection pool and, with a password grant, one access
 /// token: when it is due for renewal, one request renews it while the others wait. `Debug` shows

@@ -30,16 +30,105 @@ fn every_schema_file_has_a_snapshot_of_its_generated_code() {
     });
 }
 
-#[test]
-fn the_module_tree_includes_every_entity_under_its_area() {
-    let output =
-        generate(&workspace().join("schema")).unwrap_or_else(|problems| panic!("{problems}"));
-    let tree = output
+/// The generated file at `path` of an output folder.
+fn file<'a>(output: &'a nexudus_codegen::Output, path: &str) -> &'a nexudus_codegen::GeneratedFile {
+    output
         .files
         .iter()
-        .find(|file| file.schema.is_none())
-        .expect("the module tree");
-    insta::assert_snapshot!(tree.source);
+        .find(|file| file.path == std::path::Path::new(path))
+        .unwrap_or_else(|| panic!("no {path}"))
+}
+
+#[test]
+fn an_area_crate_includes_its_entities_and_the_sdk_reexports_every_area() {
+    let output =
+        generate(&workspace().join("schema")).unwrap_or_else(|problems| panic!("{problems}"));
+    insta::assert_snapshot!("crm_area_root", file(&output, "crm.rs").source);
+    insta::assert_snapshot!("sdk_areas", file(&output, "areas.rs").source);
+    assert_eq!(
+        file(&output, "crm.md").source,
+        "Customer relationships: leads, contacts, mailboxes and messages.\n\n\
+         Compiled with the `crm` feature of `nexudus`, one of the default `full` set.\n"
+    );
+    let accessors = &file(&output, "accessors.rs").source;
+    assert!(
+        accessors.contains(
+            "pub fn email_accounts(&self) -> crate::crm::email_account::EmailAccounts<'_> {"
+        ),
+        "{accessors}"
+    );
+}
+
+/// An area crate's build script reads its area's folder alone, and makes from it the files the
+/// whole catalogue's run makes for that area, byte for byte.
+#[test]
+fn an_area_generates_from_its_folder_alone_as_from_the_catalogue() {
+    let schemas = workspace().join("schema");
+    let all = nexudus_codegen::generate_areas(&schemas, ["crm"], Layout::Compact)
+        .unwrap_or_else(|problems| panic!("{problems}"));
+    let crm = nexudus_codegen::generate_area(&schemas.join("crm"), "crm", Layout::Compact)
+        .unwrap_or_else(|problems| panic!("{problems}"));
+    let sdk = ["areas.rs", "accessors.rs", "webhooks.rs"];
+    let expected: Vec<_> = all
+        .files
+        .iter()
+        .filter(|file| {
+            !sdk.iter()
+                .any(|path| file.path == std::path::Path::new(path))
+        })
+        .collect();
+    assert_eq!(crm.files.iter().collect::<Vec<_>>(), expected);
+    assert!(crm.files.len() > 10, "crm's entities: {}", crm.files.len());
+
+    // An area with no folder has no entity, and its crate still builds.
+    let empty = tempfile::tempdir().expect("a temporary folder");
+    let none = nexudus_codegen::generate_area(&empty.path().join("crm"), "crm", Layout::Compact)
+        .unwrap_or_else(|problems| panic!("{problems}"));
+    let paths: Vec<_> = none.files.iter().map(|file| file.path.clone()).collect();
+    assert_eq!(
+        paths,
+        [
+            std::path::Path::new("crm.rs"),
+            std::path::Path::new("crm.md")
+        ]
+    );
+}
+
+/// The SDK's build reads each area's folder apart, so a schema at the top of the folder would be
+/// in no area's crate: refused, with where it goes.
+#[test]
+fn the_sdk_refuses_a_schema_outside_its_areas_folder() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    std::fs::create_dir(folder.path().join("sys")).expect("an area's folder");
+    for (from, to) in [
+        ("crm/EmailAccount.yaml", "EmailAccount.yaml"),
+        ("sys/WebHook.yaml", "sys/WebHook.yaml"),
+    ] {
+        std::fs::copy(
+            workspace().join("schema").join(from),
+            folder.path().join(to),
+        )
+        .expect("copy a schema");
+    }
+    let problems = nexudus_codegen::generate_sdk(folder.path(), ["crm", "sys"], Layout::Compact)
+        .expect_err("EmailAccount.yaml is outside crm/");
+    let lines = problems.summary_lines();
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert!(
+        lines[0].starts_with(
+            &folder
+                .path()
+                .join("EmailAccount.yaml:")
+                .display()
+                .to_string()
+        ) && lines[0]
+            .contains("error: `EmailAccount.yaml` is not in the folder of its API area, `crm/`"),
+        "{lines:#?}"
+    );
+    assert!(
+        problems.to_string().contains("move it into `crm/`"),
+        "{problems}"
+    );
 }
 
 #[test]
@@ -106,7 +195,11 @@ fn writing_leaves_unchanged_files_alone() {
 fn the_generated_code_is_fully_qualified() {
     let output =
         generate(&workspace().join("schema")).unwrap_or_else(|problems| panic!("{problems}"));
-    for file in &output.files {
+    for file in output.files.iter().filter(|file| {
+        file.path
+            .extension()
+            .is_some_and(|extension| extension == "rs")
+    }) {
         let parsed = syn::parse_file(&file.source)
             .unwrap_or_else(|error| panic!("{} does not parse: {error}", file.path.display()));
         let mut bare = BarePreludePaths::default();
@@ -184,13 +277,41 @@ fn the_sdk_has_one_feature_per_area_and_full_turns_on_every_one() {
         .iter()
         .filter(|(name, _)| name != "default" && name != "full" && !name.starts_with("tls-"))
         .map(|(name, turned_on)| {
-            assert!(
-                turned_on.is_empty(),
-                "{name} is an area: it turns on nothing else"
+            assert_eq!(
+                turned_on,
+                &[format!("dep:nexudus-{name}")],
+                "{name} is an area: it brings in the area's crate and nothing else"
             );
             name.clone()
         })
         .collect();
+    // Each area's crate is built from that area's folder.
+    for area in &areas {
+        let package = workspace().join("areas").join(area);
+        let manifest = std::fs::read_to_string(package.join("Cargo.toml")).expect("a manifest");
+        assert!(
+            manifest.starts_with(&format!("[package]\nname = \"nexudus-{area}\"\n")),
+            "{manifest}"
+        );
+        let build = std::fs::read_to_string(package.join("build.rs")).expect("a build script");
+        assert_eq!(
+            build.matches(&format!("(&folder, \"{area}\",")).count(),
+            1,
+            "{build}"
+        );
+        assert_eq!(
+            build
+                .matches(&format!("build_script_area_dir(\"{area}\")"))
+                .count(),
+            1,
+            "{build}"
+        );
+        let lib = std::fs::read_to_string(package.join("src/lib.rs")).expect("a root");
+        assert!(
+            lib.contains(&format!("\"/{area}.md\"")) && lib.contains(&format!("\"/{area}.rs\"")),
+            "{lib}"
+        );
+    }
     assert_eq!(
         area_features, areas,
         "one feature per area, in the generator's order"
@@ -242,30 +363,28 @@ fn generating_some_areas_emits_only_their_entities() {
         entities, expected,
         "the same files, byte for byte, and no others"
     );
-    let tree = some
-        .files
-        .iter()
-        .find(|file| file.schema.is_none())
-        .expect("the module tree");
-    assert!(tree.source.contains("pub mod crm {") && tree.source.contains("pub mod spaces {"));
+    let areas = &file(&some, "areas.rs").source;
     assert!(
-        !tree.source.contains("pub mod billing {"),
-        "{}",
-        tree.source
+        areas.contains("pub use ::nexudus_crm as crm;")
+            && areas.contains("pub use ::nexudus_spaces as spaces;")
+    );
+    assert!(!areas.contains("nexudus_billing"), "{areas}");
+    assert!(
+        some.files
+            .iter()
+            .all(|file| !file.path.starts_with("billing"))
     );
     let none = nexudus_codegen::generate_areas(&schemas, [], Layout::Formatted)
         .unwrap_or_else(|p| panic!("{p}"));
     assert_eq!(
         none.files.len(),
-        2,
-        "only the (empty) module tree and the webhook events"
+        3,
+        "only the SDK's (empty) re-exports and accessors, and the webhook events"
     );
+    let events = &file(&none, "webhooks.rs").source;
     assert!(
-        none.files[1]
-            .source
-            .contains("pub const MAPPED_ACTIONS: &[&str] = &[];"),
-        "no area, no record type: every action is `Event::Other`\n{}",
-        none.files[1].source
+        events.contains("pub const MAPPED_ACTIONS: &[&str] = &[];"),
+        "no area, no record type: every action is `Event::Other`\n{events}"
     );
     let spaces = some
         .files
@@ -300,9 +419,25 @@ fn the_compact_layout_is_the_same_code_as_the_formatted_one() {
     for (compact, formatted) in compact.files.iter().zip(&formatted.files) {
         assert_eq!(compact.path, formatted.path);
         assert_eq!(compact.schema, formatted.schema);
-        assert!(
-            compact.source.lines().count() * 4 < formatted.source.lines().count(),
-            "{}: one top-level item a line",
+        if compact
+            .path
+            .extension()
+            .is_some_and(|extension| extension == "md")
+        {
+            assert_eq!(
+                compact.source, formatted.source,
+                "documentation has one layout"
+            );
+            continue;
+        }
+        let items = syn::parse_file(&compact.source)
+            .expect("parses as a Rust file")
+            .items
+            .len();
+        assert_eq!(
+            compact.source.lines().count(),
+            1 + items,
+            "{}: the preamble, then one top-level item a line",
             compact.path.display()
         );
         assert_eq!(

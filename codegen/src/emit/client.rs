@@ -15,13 +15,11 @@ pub(super) fn handle(entity: &Entity) -> TokenStream {
     let supports = |operation| entity.operations.contains(&operation);
     let get = supports(Operation::Get);
     let handle = format_ident!("{}", entity.handle_type());
-    let accessor = ident(&entity.accessor);
     let secrets = entity.secret_properties();
     let handle_doc = doc(&format!(
-        "{} records at `{}`, from [`Client::{}`](crate::Client::{}).",
-        entity.name, entity.path, entity.accessor, entity.accessor
+        "{} records at `{}`, from `nexudus::Client::{}()`.",
+        entity.name, entity.path, entity.accessor
     ));
-    let accessor_doc = doc(&format!("{} records: {}", entity.name, entity.description));
     let entity_name = &entity.name;
     let path = &entity.path;
     let endpoints_doc = doc(&format!(
@@ -48,11 +46,12 @@ pub(super) fn handle(entity: &Entity) -> TokenStream {
             client: &'client ::nexudus_runtime::Client,
         }
 
-        impl crate::Client {
-            #accessor_doc
+        impl<'client> #handle<'client> {
+            /// The handle over `client`: what `nexudus::Client`'s accessor answers.
+            #[doc(hidden)]
             #[inline]
-            pub fn #accessor(&self) -> #handle<'_> {
-                #handle { client: &self.runtime }
+            pub fn new(client: &'client ::nexudus_runtime::Client) -> Self {
+                Self { client }
             }
         }
 
@@ -70,6 +69,33 @@ pub(super) fn handle(entity: &Entity) -> TokenStream {
     }
 }
 
+/// The SDK's `impl Client` (`accessors.rs`): the method of each entity with operations that
+/// answers its handle (`client.email_accounts()`), for the entities of the enabled areas.
+pub(crate) fn accessors<'a>(entities: impl IntoIterator<Item = &'a Entity>) -> TokenStream {
+    let methods = entities
+        .into_iter()
+        .filter(|entity| !entity.operations.is_empty())
+        .map(|entity| {
+            let doc = doc(&format!("{} records: {}", entity.name, entity.description));
+            let accessor = ident(&entity.accessor);
+            let area = ident(entity.area.name);
+            let module = ident(&entity.module);
+            let handle = format_ident!("{}", entity.handle_type());
+            quote! {
+                #doc
+                #[inline]
+                pub fn #accessor(&self) -> crate::#area::#module::#handle<'_> {
+                    crate::#area::#module::#handle::new(&self.runtime)
+                }
+            }
+        });
+    quote! {
+        impl crate::Client {
+            #(#methods)*
+        }
+    }
+}
+
 /// `search` (one page) and `search_all` (a stream over every page).
 fn search(entity: &Entity) -> TokenStream {
     let record = format_ident!("{}", entity.name);
@@ -79,8 +105,8 @@ fn search(entity: &Entity) -> TokenStream {
         "`GET {path}`: one page of the {name} records that `filter` matches, as `page` asks \
          (page number, size, order).\n\n\
          Search results leave collection properties out, so they cannot become an update \
-         request (see [`Full`](crate::Full)). A page number or size of 0 is a client-side \
-         [`Error::Validation`](crate::Error::Validation); nothing is sent.",
+         request (see [`Full`](nexudus_runtime::Full)). A page number or size of 0 is a client-side \
+         [`Error::Validation`](nexudus_runtime::Error::Validation); nothing is sent.",
         path = entity.path,
         name = entity.name,
     ));
@@ -120,7 +146,7 @@ fn get_many(entity: &Entity) -> TokenStream {
     let method_doc = doc(&format!(
         "`GET {}/?id=[..]`: the {} records with these Ids, in one request.\n\n\
          The API answers partial records (collection properties left out), so they cannot \
-         become an update request (see [`Full`](crate::Full)). Ids with no record \
+         become an update request (see [`Full`](nexudus_runtime::Full)). Ids with no record \
          are left out of the answer; no Ids answer an empty list without a request.",
         entity.path, entity.name
     ));
@@ -176,8 +202,8 @@ fn get_one(entity: &Entity) -> TokenStream {
     let record = format_ident!("{}", entity.name);
     let method_doc = doc(&format!(
         "`GET {}/{{id}}`: the {} record with this Id, with every property, as a \
-         [`Full`](crate::Full) record that can become an update request.\n\n\
-         [`Error::NotFound`](crate::Error::NotFound) when there is none.",
+         [`Full`](nexudus_runtime::Full) record that can become an update request.\n\n\
+         [`Error::NotFound`](nexudus_runtime::Error::NotFound) when there is none.",
         entity.path, entity.name
     ));
     quote! {
@@ -293,9 +319,9 @@ fn method(entity: &Entity, write: Write) -> TokenStream {
     let method_doc = doc(&format!(
         "`{http} {path}`: {what}.\n\n\
          Runs [`{request}::validate`] first and sends nothing if it fails. Answers {outcome} \
-         on success; [`Error::Validation`](crate::Error::Validation) with every \
+         on success; [`Error::Validation`](nexudus_runtime::Error::Validation) with every \
          `{{PropertyName, Message, AttemptedValue}}` when the request is invalid or the server \
-         rejects it (HTTP 400, or `WasSuccessful: false`); another [`Error`](crate::Error) \
+         rejects it (HTTP 400, or `WasSuccessful: false`); another [`Error`](nexudus_runtime::Error) \
          variant for any other failure.",
         path = entity.path,
         what = match write {

@@ -1,4 +1,5 @@
-//! Turns the IR into Rust token streams: one file per entity, and the module tree that includes them.
+//! Turns the IR into Rust token streams: one file per entity, each area crate's root that includes
+//! them, and the SDK's re-exports of the areas and accessors of the entities.
 //!
 //! Methods that only set a field or hand their arguments to the runtime (setters, filters, client
 //! methods, enum conversions) are `#[inline]`: such a function is compiled in the crate that calls
@@ -13,12 +14,13 @@ mod requests;
 mod search;
 mod webhook;
 
+pub(crate) use client::accessors;
 pub(crate) use webhook::{FILE as WEBHOOKS_FILE, events as webhook_events};
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
-use crate::ir::{Entity, FieldType, Ir, Operation, Scalar, Write};
+use crate::ir::{Area, Entity, FieldType, Operation, Scalar, Write};
 use crate::naming::ident;
 
 /// The items of one entity's module: its enums, request types, validators and client methods.
@@ -47,37 +49,42 @@ pub(crate) fn entity(entity: &Entity) -> TokenStream {
     }
 }
 
-/// The module tree: one module per API area, one per entity inside it, each including its file.
-pub(crate) fn module_tree(ir: &Ir) -> TokenStream {
-    let mut areas = Vec::new();
-    let mut entities = ir.entities.iter().peekable();
-    while let Some(first) = entities.peek() {
-        let area = first.area;
-        let mut modules = Vec::new();
-        while let Some(entity) = entities.next_if(|entity| entity.area == area) {
-            let doc = doc(&entity.description);
-            let module = ident(&entity.module);
-            let file = format!("/{}", entity_file_path(entity));
-            modules.push(quote! {
-                #doc
-                pub mod #module {
-                    include!(concat!(env!("OUT_DIR"), #file));
-                }
-            });
-        }
-        let doc = doc(&format!(
-            "{}\n\nCompiled with the `{}` feature, one of the default `full` set.",
-            area.description, area.name
-        ));
-        let name = ident(area.name);
-        areas.push(quote! {
+/// An area crate's root (`crm.rs`): one module per entity of the area, each including its file.
+pub(crate) fn area_modules<'a>(entities: impl IntoIterator<Item = &'a Entity>) -> TokenStream {
+    let modules = entities.into_iter().map(|entity| {
+        let doc = doc(&entity.description);
+        let module = ident(&entity.module);
+        let file = format!("/{}", entity_file_path(entity));
+        quote! {
             #doc
-            pub mod #name {
-                #(#modules)*
+            pub mod #module {
+                include!(concat!(env!("OUT_DIR"), #file));
             }
-        });
-    }
-    quote! { #(#areas)* }
+        }
+    });
+    quote! { #(#modules)* }
+}
+
+/// An area crate's documentation (`crm.md`), which the SDK shows as its `crm` module's.
+pub(crate) fn area_doc(area: Area) -> String {
+    format!(
+        "{}\n\nCompiled with the `{}` feature of `nexudus`, one of the default `full` set.\n",
+        area.description, area.name
+    )
+}
+
+/// The SDK's modules of the enabled areas: each area crate, re-exported under the area's name
+/// (`nexudus::crm`, the crate `nexudus-crm`).
+pub(crate) fn area_reexports(areas: &[Area]) -> TokenStream {
+    let reexports = areas.iter().map(|area| {
+        let name = ident(area.name);
+        let krate = format_ident!("nexudus_{}", area.name);
+        quote! {
+            #[doc(inline)]
+            pub use ::#krate as #name;
+        }
+    });
+    quote! { #(#reexports)* }
 }
 
 /// Where an entity's file goes, relative to the output folder: `crm/email_account.rs`.

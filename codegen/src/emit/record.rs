@@ -13,10 +13,10 @@ pub(super) fn record(entity: &Entity) -> TokenStream {
     let type_doc = doc(&format!(
         "One {name} record as the API returns it.\n\n{}\n\nRead leniently: property names whatever \
          their letter case, as Nexudus reads them; properties this version does not know are not \
-         in the struct (a [`Full`](crate::Full) record keeps them), enum values it does not list \
+         in the struct (a [`Full`](nexudus_runtime::Full) record keeps them), enum values it does not list \
          are kept, and every property the API may leave out or send as `null` is an `Option`.\n\n\
          Search and get-many answer it without collection properties; `get` answers it whole, \
-         wrapped in [`Full`](crate::Full), the only form that converts into an update request, \
+         wrapped in [`Full`](nexudus_runtime::Full), the only form that converts into an update request, \
          since `PUT` replaces every property.",
         entity.description,
         name = entity.name,
@@ -167,7 +167,7 @@ pub(super) fn from_record(entity: &Entity) -> TokenStream {
     let method_doc = doc(&format!(
         "A request that sends `record` back with only what the caller changes afterwards.\n\n\
          The body of the `PUT` it makes equals the record as fetched ([`Full::json`]\
-         (crate::Full::json)), except for the properties the caller changed on the request \
+         (nexudus_runtime::Full::json)), except for the properties the caller changed on the request \
          (written under the server's spelling; one set to `None` is sent as `null`) and those \
          the server keeps itself or no update takes ({not_updated}), which are left out. \
          Everything else goes back as it came: `Id`, {carried}, properties this version does \

@@ -1,0 +1,8 @@
+//! Generates the `apps` area's entity code from its folder of schemas into `OUT_DIR`.
+
+fn main() -> std::process::ExitCode {
+    let folder = nexudus_schema::build_script_area_dir("apps");
+    let generated =
+        nexudus_codegen::generate_area(&folder, "apps", nexudus_codegen::Layout::Compact);
+    nexudus_codegen::finish_build_script(generated)
+}
