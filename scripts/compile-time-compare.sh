@@ -6,12 +6,14 @@
 #
 # Rows, dev profile, every API area unless said:
 #   clean build from nothing           `cargo build -p nexudus` in an empty target folder (1 run)
-#   dependencies done at               when the last unit other than `nexudus` finished (--timings)
-#   SDK crate / build script run       the `nexudus` units of that build (--timings)
-#   clean build, `spaces` only         the same with --no-default-features --features spaces
-#   SDK crate alone                    `cargo clean -p nexudus`, then build: the `nexudus` units of
-#                                      --timings (library and build script run; median of 3), as
-#                                      that clean also removes the generator, rebuilt in between
+#   dependencies done at               when the last unit not the SDK's finished (--timings)
+#   SDK units / build script runs      the SDK's units of that build (--timings): `nexudus` and,
+#                                      once they exist, `nexudus-runtime` and the area crates
+#   clean build, `spaces` only         the same with --no-default-features --features spaces (and
+#                                      the default TLS provider, once there is a choice)
+#   SDK alone                          `cargo clean` of the SDK's packages, then build: their units
+#                                      of --timings (median of 3), as that clean also removes the
+#                                      generator, rebuilt in between
 #   a schema touched / edited          touch or edit EmailAccount.yaml, then build (median of 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,28 +23,34 @@ root=${COMPARE_DIR:-target/compare}
 mkdir -p "$root"
 root=$(cd "$root" && pwd)
 
-# Reads a --timings report: with `crate`, the seconds of the SDK's library and build script run;
-# otherwise those units one by one, when the last other unit ended, and the floor the other units
-# put on a build with this machine's cores.
+# Reads a --timings report: with `crate`, the seconds of the SDK's own units (its crates, as
+# `sdk_packages` lists them: libraries, build scripts compiled and run); otherwise those units by
+# kind, when the last other unit ended, and the floor the other units put on a build with this
+# machine's cores.
 timings() { # report [crate]
   python3 - "$@" <<'PY'
 import json, os, re, sys
 units = json.loads(re.search(r"const UNIT_DATA = (\[.*?\]);", open(sys.argv[1]).read(), re.S).group(1))
-def kind(unit):  # "lib" or "build-script (run)" for the SDK's own units, else None
-    if unit["name"] != "nexudus":
-        return None
+def ours(unit):  # the SDK's crates: nexudus, its runtime and its areas, not the generator or schemas
+    name = unit["name"]
+    return name == "nexudus" or (name.startswith("nexudus-") and name not in ("nexudus-codegen", "nexudus-schema"))
+def kind(unit):
     target = unit.get("target", "").strip() or "lib"
-    return target if target in ("lib", "build-script (run)") else None
-ours = {kind(u): u["duration"] for u in units if kind(u)}
+    return target if target in ("lib", "build-script (run)", "build-script") else "other"
+sdk = [u for u in units if ours(u)]
+total = sum(u["duration"] for u in sdk)
 if sys.argv[2:] == ["crate"]:
-    print(f"{sum(ours.values()):.2f}")
+    print(f"{total:.2f}")
     sys.exit()
-deps = max((u["start"] + u["duration"] for u in units if u["name"] != "nexudus"), default=0.0)
-lib, script = ours.get("lib", 0.0), ours.get("build-script (run)", 0.0)
-print(f"dependencies done at {deps:6.1f} s   SDK crate {lib:6.1f} s   build script run {script:5.2f} s"
-      f"   crate/dependencies x{lib / deps if deps else 0:.2f}")
+deps = max((u["start"] + u["duration"] for u in units if not ours(u)), default=0.0)
+by = lambda k: [u["duration"] for u in sdk if kind(u) == k]
+libs, runs, compiled = by("lib"), by("build-script (run)"), by("build-script")
+print(f"dependencies done at {deps:6.1f} s   SDK units {total:6.1f} s ({len(libs)} libraries {sum(libs):.1f} s,"
+      f" longest {max(libs, default=0):.1f} s; build scripts compiled {sum(compiled):.1f} s)"
+      f"   SDK/dependencies x{total / deps if deps else 0:.2f}")
+print(f"build script runs {sum(runs):5.2f} s summed, longest {max(runs, default=0):.2f} s ({len(runs)})")
 # On N cores no build of the SDK can take less than the other units' time over N.
-others = sum(u["duration"] for u in units if not kind(u))
+others = sum(u["duration"] for u in units if not ours(u))
 cores = os.cpu_count() or 1
 print(f"every other unit, summed {others:6.1f} s: at least {others / cores:.1f} s on {cores} cores")
 PY
@@ -71,21 +79,28 @@ measure() { # name commit
     cd "$tree"
     export CARGO_TARGET_DIR="$target"
     build() { cargo build -p nexudus --quiet "$@"; }
+    # The SDK's packages in this commit: the runtime and the areas once they had crates of their own.
+    packages=(-p nexudus)
+    [ -d runtime ] && packages+=(-p nexudus-runtime)
+    for area in areas/*/; do [ -d "$area" ] && packages+=(-p "nexudus-$(basename "$area")"); done
+    # A build without default features names its TLS provider once there is a choice.
+    spaces=spaces
+    grep -q '^tls-aws-lc = ' generated/Cargo.toml && spaces=spaces,tls-aws-lc
 
     rm -rf "$target"
     echo "clean build from nothing, every area:   $(seconds build --timings) s wall"
     timings "$(newest_report "$target")"
     rm -rf "$target"
-    echo "clean build from nothing, spaces only:  $(seconds build --timings --no-default-features --features spaces) s wall"
+    echo "clean build from nothing, spaces only:  $(seconds build --timings --no-default-features --features "$spaces") s wall"
     timings "$(newest_report "$target")"
 
     build
     alone=$(for _ in 1 2 3; do
-      cargo clean -p nexudus --quiet
+      cargo clean "${packages[@]}" --quiet
       build --timings
       timings "$(newest_report "$target")" crate
     done | median)
-    echo "SDK crate alone, dependencies built:    $alone s (median of 3)"
+    echo "SDK alone, dependencies built:          $alone s (median of 3)"
 
     # In its area's folder, or at the top of schema/ before the schemas had area folders.
     schema=$(ls schema/crm/EmailAccount.yaml schema/EmailAccount.yaml 2>/dev/null | head -1)

@@ -41,6 +41,14 @@
 //! # }
 //! ```
 
+// Without a TLS provider no request could be sent: say so when building, not when connecting.
+#[cfg(not(any(feature = "tls-aws-lc", feature = "tls-ring")))]
+compile_error!(
+    "nexudus needs a TLS crypto provider: enable the feature `tls-aws-lc` (the default) or \
+     `tls-ring`, e.g. `nexudus = { version = \"0.1\", default-features = false, features = \
+     [\"spaces\", \"tls-ring\"] }`"
+);
+
 mod client;
 pub mod webhook;
 

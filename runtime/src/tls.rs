@@ -33,7 +33,7 @@ pub(super) fn client_config(
 fn verified(
     extra_roots: &[CertificateDer<'static>],
 ) -> Result<rustls::ClientConfig, rustls::Error> {
-    let provider = Arc::new(provider());
+    let provider = Arc::new(provider()?);
     let verifier = if extra_roots.is_empty() {
         Verifier::new(Arc::clone(&provider))?
     } else {
@@ -51,23 +51,24 @@ fn verified(
 }
 
 /// aws-lc-rs when its feature is on, whatever else is: it offers post-quantum hybrid key
-/// exchange first. Otherwise ring, which builds in a fraction of the time.
-fn provider() -> rustls::crypto::CryptoProvider {
+/// exchange first. Otherwise ring, which builds in a fraction of the time. With neither (a
+/// runtime built for an area crate alone: `nexudus` refuses to compile without one), an error.
+fn provider() -> Result<rustls::crypto::CryptoProvider, rustls::Error> {
     #[cfg(feature = "tls-aws-lc")]
     {
-        rustls::crypto::aws_lc_rs::default_provider()
+        Ok(rustls::crypto::aws_lc_rs::default_provider())
     }
     #[cfg(all(feature = "tls-ring", not(feature = "tls-aws-lc")))]
     {
-        rustls::crypto::ring::default_provider()
+        Ok(rustls::crypto::ring::default_provider())
     }
     #[cfg(not(any(feature = "tls-aws-lc", feature = "tls-ring")))]
     {
-        compile_error!(
-            "nexudus needs a TLS crypto provider: enable the feature `tls-aws-lc` (the default) \
-             or `tls-ring`, e.g. `nexudus = { version = \"0.1\", default-features = false, \
-             features = [\"spaces\", \"tls-ring\"] }`"
-        )
+        Err(rustls::Error::General(
+            "no crypto provider: this build has neither the `tls-aws-lc` nor the `tls-ring` \
+             feature"
+                .to_owned(),
+        ))
     }
 }
 
