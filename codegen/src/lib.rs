@@ -13,9 +13,10 @@
 //!
 //! Features choose what is compiled: none gives only the [`model`](mod@model) types; `check` loads and
 //! checks schema files ([`model()`], [`spellings`]); `generate` emits the SDK's code as the
-//! compiler reads it ([`generate_areas`] with [`Layout::Compact`], what the SDK's build script
-//! runs); `format` also formats it for reading ([`generate`]); `import` writes schemas from documentation ([`import`]); `cli`, the default,
-//! is all of them and the `nexudus-codegen` command.
+//! compiler reads it ([`generate_area`] and [`generate_sdk`] with [`Layout::Compact`], what the
+//! build scripts of the area crates and of the SDK run); `format` also formats it for reading
+//! ([`generate`]); `import` writes schemas from documentation ([`import`]); `cli`, the default, is
+//! all of them and the `nexudus-codegen` command.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "check")]
