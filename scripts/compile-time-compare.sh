@@ -103,7 +103,9 @@ measure() { # name commit
     echo "SDK alone, dependencies built:          $alone s (median of 3)"
 
     # In its area's folder, or at the top of schema/ before the schemas had area folders.
-    schema=$(ls schema/crm/EmailAccount.yaml schema/EmailAccount.yaml 2>/dev/null | head -1)
+    for schema in schema/crm/EmailAccount.yaml schema/EmailAccount.yaml; do
+      [ -f "$schema" ] && break
+    done
     touched=$(for _ in 1 2 3; do touch "$schema"; seconds build; done | median)
     echo "a schema touched, rebuilt:              $touched s (median of 3)"
     edited=$(for run in 1 2 3; do
