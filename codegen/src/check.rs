@@ -28,6 +28,7 @@ pub(crate) enum Scope {
     Catalogue,
     /// One API area's folder, for that area's code, which holds no webhook action: they are
     /// resolved when the whole catalogue is checked.
+    #[cfg(feature = "generate")]
     Area,
 }
 
