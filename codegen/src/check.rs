@@ -7,8 +7,8 @@ use marked_yaml::Spanned;
 
 use crate::diagnostics::{Diagnostics, FileId, Location};
 use crate::ir::{
-    AREAS, BASE_FIELDS, Entity, Enum, EnumValue, Field, FieldType, Ir, Operation, Presence, Rule,
-    Scalar, WEBHOOK_ACTION_ENUM, WebhookAction, Write,
+    AREAS, Area, BASE_FIELDS, Entity, Enum, EnumValue, Field, FieldType, Ir, Operation, Presence,
+    Rule, Scalar, WEBHOOK_ACTION_ENUM, WebhookAction, Write,
 };
 use crate::load::{RawEntity, RawEnum, RawField, RawRule, backticked};
 use crate::naming;
@@ -333,7 +333,7 @@ impl Checker<'_> {
             );
             return None;
         };
-        let Some(area) = AREAS.iter().find(|known| known.name == *area) else {
+        let Some(area) = Area::named(area) else {
             let names: Vec<&str> = AREAS.iter().map(|area| area.name).collect();
             self.error(
                 path,
@@ -348,7 +348,7 @@ impl Checker<'_> {
             .parent()
             .and_then(Path::file_name)
             .and_then(|name| name.to_str())
-            .and_then(|name| AREAS.iter().find(|known| known.name == name));
+            .and_then(Area::named);
         if let Some(folder) = folder.filter(|folder| folder.name != area.name) {
             self.error(
                 path,
@@ -387,7 +387,7 @@ impl Checker<'_> {
             );
             return None;
         }
-        Some((path.to_string(), *area, accessor))
+        Some((path.to_string(), area, accessor))
     }
 
     fn operations(&mut self, raw: &RawEntity) -> BTreeSet<Operation> {

@@ -50,7 +50,7 @@ pub fn generate_areas<'a>(
 /// (`crm/email_account.rs`). A folder that does not exist or holds no schema gives an area with
 /// no entity. What spans the areas (accessors, webhook events) is checked by [`generate_sdk`].
 pub fn generate_area(folder: &Path, area: &str, layout: Layout) -> Result<Output, Diagnostics> {
-    let Some(area) = AREAS.iter().copied().find(|known| known.name == area) else {
+    let Some(area) = Area::named(area) else {
         let mut diagnostics = Diagnostics::default();
         let file = diagnostics.add_file(folder, String::new());
         diagnostics.error(
@@ -58,7 +58,7 @@ pub fn generate_area(folder: &Path, area: &str, layout: Layout) -> Result<Output
             format!("unknown API area `{area}`"),
             format!(
                 "expected one of {}",
-                crate::area_names().collect::<Vec<_>>().join(", ")
+                crate::load::backticked(&crate::area_names().collect::<Vec<_>>())
             ),
         );
         return Err(diagnostics);

@@ -118,6 +118,13 @@ pub(crate) const AREAS: &[Area] = &[
     },
 ];
 
+impl Area {
+    /// The area called `name` (`crm`), if Nexudus has one.
+    pub(crate) fn named(name: &str) -> Option<Self> {
+        AREAS.iter().copied().find(|area| area.name == name)
+    }
+}
+
 /// A property every Nexudus record carries, whatever its entity.
 pub(crate) struct BaseField {
     pub(crate) wire_name: &'static str,

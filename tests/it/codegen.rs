@@ -92,6 +92,13 @@ fn an_area_generates_from_its_folder_alone_as_from_the_catalogue() {
             std::path::Path::new("crm.md")
         ]
     );
+
+    // A build script that names no area of Nexudus is told which there are.
+    let problems = nexudus_codegen::generate_area(&schemas.join("crm"), "crms", Layout::Compact)
+        .expect_err("no such area");
+    let rendered = problems.to_string();
+    assert!(rendered.contains("unknown API area `crms`"), "{rendered}");
+    assert!(rendered.contains("`crm`"), "{rendered}");
 }
 
 /// The SDK's build reads each area's folder apart, so a schema at the top of the folder would be
