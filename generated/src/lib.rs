@@ -50,6 +50,8 @@ compile_error!(
 );
 
 mod client;
+// Its signatures are the TLS provider's HMAC: without a provider, the error above is the only one.
+#[cfg(any(feature = "tls-aws-lc", feature = "tls-ring"))]
 pub mod webhook;
 
 /// The date-time crate of the public API (`chrono` 0.4): records and date filters hold

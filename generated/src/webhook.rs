@@ -29,8 +29,7 @@
 
 use std::fmt;
 
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
+use nexudus_runtime::crypto::{self, HMAC_SHA256_LENGTH};
 
 use crate::Secret;
 
@@ -39,10 +38,8 @@ include!(concat!(env!("OUT_DIR"), "/webhooks.rs"));
 /// The header that carries a delivery's signature.
 pub const SIGNATURE_HEADER: &str = "X-Nexudus-Hook-Signature";
 
-/// The length of a signature: 32 bytes of HMAC-SHA256 in hexadecimal.
-const SIGNATURE_LENGTH: usize = 64;
-
-type HmacSha256 = Hmac<Sha256>;
+/// The length of a signature: an HMAC-SHA256 in hexadecimal.
+const SIGNATURE_LENGTH: usize = 2 * HMAC_SHA256_LENGTH;
 
 /// Checks and decodes webhook deliveries: one per shared secret.
 ///
@@ -84,11 +81,11 @@ impl Receiver {
         // The HMAC of the bytes as sent, and of the ASCII form Nexudus signs when they are not
         // all ASCII: both are computed and compared in full, so that the time taken does not
         // depend on which one matched.
-        let as_sent = verify_slice(&key, body, &expected);
+        let as_sent = crypto::hmac_sha256_verify(&key, body, &expected);
         let as_ascii = if body.is_ascii() {
             false
         } else {
-            verify_slice(&key, &ascii_form(body), &expected)
+            crypto::hmac_sha256_verify(&key, &ascii_form(body), &expected)
         };
         if as_sent | as_ascii {
             Ok(())
@@ -162,24 +159,12 @@ pub fn decode(action: &str, body: &[u8]) -> Result<Event, WebhookError> {
 /// form of both, in uppercase hexadecimal. For tests of a receiver, and for a sender that
 /// stands in for Nexudus.
 pub fn sign(secret: &Secret, body: &[u8]) -> String {
-    let mut mac = HmacSha256::new_from_slice(&ascii_form(secret.expose().as_bytes()))
-        .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
-    mac.update(&ascii_form(body));
-    hex::encode_upper(mac.finalize().into_bytes())
+    let key = ascii_form(secret.expose().as_bytes());
+    hex::encode_upper(crypto::hmac_sha256(&key, &ascii_form(body)))
 }
 
-fn verify_slice(key: &[u8], message: &[u8], expected: &[u8]) -> bool {
-    match HmacSha256::new_from_slice(key) {
-        Ok(mut mac) => {
-            mac.update(message);
-            mac.verify_slice(expected).is_ok()
-        }
-        Err(_) => false,
-    }
-}
-
-/// The 32 bytes a signature spells in hexadecimal (either letter case).
-fn decode_signature(signature: &[u8]) -> Result<[u8; 32], WebhookError> {
+/// The bytes a signature spells in hexadecimal (either letter case).
+fn decode_signature(signature: &[u8]) -> Result<[u8; HMAC_SHA256_LENGTH], WebhookError> {
     let signature = signature.trim_ascii();
     if signature.len() != SIGNATURE_LENGTH {
         return Err(WebhookError::MalformedSignature {
@@ -189,7 +174,7 @@ fn decode_signature(signature: &[u8]) -> Result<[u8; 32], WebhookError> {
             ),
         });
     }
-    let mut bytes = [0; 32];
+    let mut bytes = [0; HMAC_SHA256_LENGTH];
     hex::decode_to_slice(signature, &mut bytes).map_err(|_| WebhookError::MalformedSignature {
         reason: format!("expected {SIGNATURE_LENGTH} hexadecimal digits, found other characters"),
     })?;

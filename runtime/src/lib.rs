@@ -10,6 +10,10 @@ mod auth;
 mod builder;
 mod client;
 mod command;
+// HMAC for the SDK's webhook signatures: there only when TLS has its crypto.
+#[cfg(any(feature = "tls-aws-lc", feature = "tls-ring"))]
+#[doc(hidden)]
+pub mod crypto;
 mod datetime;
 mod endpoint;
 mod error;

@@ -7,7 +7,8 @@ use rustls::pki_types::CertificateDer;
 use rustls_platform_verifier::Verifier;
 
 /// The rustls client configuration of every request: TLS 1.2 and 1.3, certificates checked by
-/// the operating system's verifier (plus `extra_roots`), and HTTP/2 or HTTP/1.1 by ALPN. The
+/// the operating system's verifier (plus `extra_roots`), and HTTP/2 (with the `http2` feature) or
+/// HTTP/1.1 by ALPN. The
 /// error says what is wrong, naming the extra root at fault.
 pub(super) fn client_config(
     extra_roots: &[CertificateDer<'static>],
@@ -46,8 +47,19 @@ fn verified(
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth();
     // A configuration handed to reqwest is used as it is: the protocols must be offered here.
-    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    config.alpn_protocols = alpn_protocols(cfg!(feature = "http2"));
     Ok(config)
+}
+
+/// The protocols offered by ALPN, in order of preference: HTTP/2 first when the client speaks
+/// it (`http2`: reqwest's HTTP/2 is a feature), then HTTP/1.1.
+fn alpn_protocols(http2: bool) -> Vec<Vec<u8>> {
+    let mut protocols = Vec::with_capacity(2);
+    if http2 {
+        protocols.push(b"h2".to_vec());
+    }
+    protocols.push(b"http/1.1".to_vec());
+    protocols
 }
 
 /// aws-lc-rs when its feature is on, whatever else is: it offers post-quantum hybrid key
@@ -89,4 +101,15 @@ fn with_extra_roots(
     Err(rustls::Error::General(
         "extra root certificates are not supported on Android".to_owned(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::alpn_protocols;
+
+    #[test]
+    fn http2_is_offered_first_and_only_when_the_client_speaks_it() {
+        assert_eq!(alpn_protocols(true), [&b"h2"[..], b"http/1.1"]);
+        assert_eq!(alpn_protocols(false), [&b"http/1.1"[..]]);
+    }
 }

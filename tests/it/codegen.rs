@@ -282,7 +282,9 @@ fn the_sdk_has_one_feature_per_area_and_full_turns_on_every_one() {
     let areas: Vec<String> = nexudus_codegen::area_names().map(str::to_owned).collect();
     let area_features: Vec<String> = features
         .iter()
-        .filter(|(name, _)| name != "default" && name != "full" && !name.starts_with("tls-"))
+        .filter(|(name, _)| {
+            !["default", "full", "http2"].contains(&name.as_str()) && !name.starts_with("tls-")
+        })
         .map(|(name, turned_on)| {
             assert_eq!(
                 turned_on,
@@ -334,8 +336,8 @@ fn the_sdk_has_one_feature_per_area_and_full_turns_on_every_one() {
         .expect("defaults");
     assert_eq!(
         default.1,
-        ["full", "tls-aws-lc"],
-        "every area, and rustls's own default crypto provider"
+        ["full", "tls-aws-lc", "http2"],
+        "every area, rustls's own default crypto provider, and HTTP/2"
     );
     let tls: Vec<&str> = features
         .iter()
@@ -343,6 +345,15 @@ fn the_sdk_has_one_feature_per_area_and_full_turns_on_every_one() {
         .filter(|name| name.starts_with("tls-"))
         .collect();
     assert_eq!(tls, ["tls-aws-lc", "tls-ring"], "the TLS crypto providers");
+    let http2 = features
+        .iter()
+        .find(|(name, _)| name == "http2")
+        .expect("an `http2` feature");
+    assert_eq!(
+        http2.1,
+        ["nexudus-runtime/http2"],
+        "HTTP/2 is the runtime's"
+    );
 }
 
 #[test]
