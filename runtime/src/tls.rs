@@ -8,8 +8,7 @@ use rustls_platform_verifier::Verifier;
 
 /// The rustls client configuration of every request: TLS 1.2 and 1.3, certificates checked by
 /// the operating system's verifier (plus `extra_roots`), and HTTP/2 (with the `http2` feature) or
-/// HTTP/1.1 by ALPN. The
-/// error says what is wrong, naming the extra root at fault.
+/// HTTP/1.1 by ALPN. The error says what is wrong, naming the extra root at fault.
 pub(super) fn client_config(
     extra_roots: &[CertificateDer<'static>],
 ) -> Result<rustls::ClientConfig, String> {
