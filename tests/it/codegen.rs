@@ -325,17 +325,17 @@ fn the_sdk_has_one_feature_per_area_and_full_turns_on_every_one() {
         area_features, areas,
         "one feature per area, in the generator's order"
     );
-    let full = features
-        .iter()
-        .find(|(name, _)| name == "full")
-        .expect("a `full` feature");
-    assert_eq!(full.1, areas, "`full` is every area");
-    let default = features
-        .iter()
-        .find(|(name, _)| name == "default")
-        .expect("defaults");
+    // What the feature `name` turns on.
+    let turned_on = |name: &str| {
+        features
+            .iter()
+            .find(|(feature, _)| feature == name)
+            .map(|(_, turned_on)| turned_on.clone())
+            .unwrap_or_else(|| panic!("no feature `{name}`"))
+    };
+    assert_eq!(turned_on("full"), areas, "`full` is every area");
     assert_eq!(
-        default.1,
+        turned_on("default"),
         ["full", "tls-aws-lc", "http2"],
         "every area, rustls's own default crypto provider, and HTTP/2"
     );
@@ -345,12 +345,8 @@ fn the_sdk_has_one_feature_per_area_and_full_turns_on_every_one() {
         .filter(|name| name.starts_with("tls-"))
         .collect();
     assert_eq!(tls, ["tls-aws-lc", "tls-ring"], "the TLS crypto providers");
-    let http2 = features
-        .iter()
-        .find(|(name, _)| name == "http2")
-        .expect("an `http2` feature");
     assert_eq!(
-        http2.1,
+        turned_on("http2"),
         ["nexudus-runtime/http2"],
         "HTTP/2 is the runtime's"
     );
