@@ -25,8 +25,8 @@ mkdir -p "$root"
 root=$(cd "$root" && pwd)
 
 # Reads a --timings report: with `crate`, the seconds of the SDK's own units (its crates, as
-# `sdk_packages` lists them: libraries, build scripts compiled and run); otherwise those units by
-# kind, when the last other unit ended, and the floor the other units put on a build with this
+# `ours` tells them: libraries, build scripts compiled and run); otherwise those units by kind,
+# when the SDK's first library started, and the floor the other units put on a build with this
 # machine's cores.
 timings() { # report [crate]
   python3 - "$@" <<'PY'
@@ -45,7 +45,7 @@ if sys.argv[2:] == ["crate"]:
     sys.exit()
 # The SDK's libraries start once their dependencies are built: from the first of them to the end
 # of the build is the SDK's own part of the wall time. (A dependency of the last crate alone, such
-# as the webhook signature's `hmac`, may be scheduled beside the area crates: it counts as theirs.)
+# as `hex` for the webhook signatures, may be scheduled beside the area crates: it counts as theirs.)
 end = max(u["start"] + u["duration"] for u in units)
 deps = min((u["start"] for u in sdk if kind(u) == "lib"), default=end)
 by = lambda k: [u["duration"] for u in sdk if kind(u) == k]

@@ -7,8 +7,8 @@ use marked_yaml::Spanned;
 
 use crate::diagnostics::{Diagnostics, FileId, Location};
 use crate::ir::{
-    AREAS, Area, BASE_FIELDS, Entity, Enum, EnumValue, Field, FieldType, Ir, Operation, Presence,
-    Rule, Scalar, WEBHOOK_ACTION_ENUM, WebhookAction, Write,
+    Area, BASE_FIELDS, Entity, Enum, EnumValue, Field, FieldType, Ir, Operation, Presence, Rule,
+    Scalar, WEBHOOK_ACTION_ENUM, WebhookAction, Write,
 };
 use crate::load::{RawEntity, RawEnum, RawField, RawRule, backticked};
 use crate::naming;
@@ -334,11 +334,10 @@ impl Checker<'_> {
             return None;
         };
         let Some(area) = Area::named(area) else {
-            let names: Vec<&str> = AREAS.iter().map(|area| area.name).collect();
             self.error(
                 path,
                 format!("unknown API area `{area}` in path `{}`", path.as_str()),
-                format!("expected one of {}", backticked(&names)),
+                format!("expected one of {}", Area::listed()),
             );
             return None;
         };

@@ -56,10 +56,7 @@ pub fn generate_area(folder: &Path, area: &str, layout: Layout) -> Result<Output
         diagnostics.error(
             diagnostics::Location::file_start(file),
             format!("unknown API area `{area}`"),
-            format!(
-                "expected one of {}",
-                crate::load::backticked(&crate::area_names().collect::<Vec<_>>())
-            ),
+            format!("expected one of {}", Area::listed()),
         );
         return Err(diagnostics);
     };

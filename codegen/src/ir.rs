@@ -123,6 +123,11 @@ impl Area {
     pub(crate) fn named(name: &str) -> Option<Self> {
         AREAS.iter().copied().find(|area| area.name == name)
     }
+
+    /// Every area's name, backticked, for a message that lists them: "`apps`, `billing`, ...".
+    pub(crate) fn listed() -> String {
+        crate::load::backticked(&crate::area_names().collect::<Vec<_>>())
+    }
 }
 
 /// A property every Nexudus record carries, whatever its entity.

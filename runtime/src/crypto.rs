@@ -1,10 +1,17 @@
-//! HMAC-SHA256 from the crypto library that TLS already uses (aws-lc-rs or ring, as the feature
-//! chose for rustls), so that webhook signatures need no crypto crate of their own.
+//! The crypto library a feature chooses, in one place: rustls's provider, and the HMAC-SHA256 of
+//! webhook signatures, so that they need no crypto crate of their own. aws-lc-rs when
+//! `tls-aws-lc` is on, whatever else is: it offers post-quantum hybrid key exchange first.
+//! Otherwise ring, which builds in a fraction of the time.
 
 #[cfg(feature = "tls-aws-lc")]
-use aws_lc_rs::hmac;
+use {aws_lc_rs::hmac, rustls::crypto::aws_lc_rs as rustls_crypto};
 #[cfg(all(feature = "tls-ring", not(feature = "tls-aws-lc")))]
-use ring::hmac;
+use {ring::hmac, rustls::crypto::ring as rustls_crypto};
+
+/// rustls's crypto provider, from the chosen library.
+pub(crate) fn tls_provider() -> rustls::crypto::CryptoProvider {
+    rustls_crypto::default_provider()
+}
 
 /// The length of an HMAC-SHA256 tag, in bytes.
 pub const HMAC_SHA256_LENGTH: usize = 32;

@@ -10,7 +10,8 @@ mod auth;
 mod builder;
 mod client;
 mod command;
-// HMAC for the SDK's webhook signatures: there only when TLS has its crypto.
+// The crypto library TLS uses, and its HMAC for the SDK's webhook signatures: there only when a
+// feature chose one.
 #[cfg(any(feature = "tls-aws-lc", feature = "tls-ring"))]
 #[doc(hidden)]
 pub mod crypto;

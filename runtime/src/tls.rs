@@ -61,17 +61,12 @@ fn alpn_protocols(http2: bool) -> Vec<Vec<u8>> {
     protocols
 }
 
-/// aws-lc-rs when its feature is on, whatever else is: it offers post-quantum hybrid key
-/// exchange first. Otherwise ring, which builds in a fraction of the time. With neither (a
-/// runtime built for an area crate alone: `nexudus` refuses to compile without one), an error.
+/// The chosen crypto library's provider (`crypto.rs`). With none (a runtime built for an area
+/// crate alone: `nexudus` refuses to compile without one), an error.
 fn provider() -> Result<rustls::crypto::CryptoProvider, rustls::Error> {
-    #[cfg(feature = "tls-aws-lc")]
+    #[cfg(any(feature = "tls-aws-lc", feature = "tls-ring"))]
     {
-        Ok(rustls::crypto::aws_lc_rs::default_provider())
-    }
-    #[cfg(all(feature = "tls-ring", not(feature = "tls-aws-lc")))]
-    {
-        Ok(rustls::crypto::ring::default_provider())
+        Ok(crate::crypto::tls_provider())
     }
     #[cfg(not(any(feature = "tls-aws-lc", feature = "tls-ring")))]
     {

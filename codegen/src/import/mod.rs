@@ -212,7 +212,7 @@ fn existing_schema(out: &Path, entity: &str) -> Option<PathBuf> {
 fn new_schema_path(out: &Path, entity: &str, path: &str) -> PathBuf {
     let file = format!("{entity}.yaml");
     match path.split('/').nth(2) {
-        Some(area) if crate::area_names().any(|known| known == area) => out.join(area).join(file),
+        Some(area) if crate::ir::Area::named(area).is_some() => out.join(area).join(file),
         _ => out.join(file),
     }
 }
