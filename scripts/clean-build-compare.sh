@@ -5,6 +5,8 @@
 # Prints each build's wall and CPU time, then the medians and their ratios.
 # Usage: scripts/clean-build-compare.sh BEFORE [AFTER] [ROUNDS] (AFTER defaults to HEAD, ROUNDS to
 # 3). About 20 minutes on 2 cores with 3 rounds; needs nothing but cargo, GNU time and python3.
+# PACKAGES="idna serde_derive" builds those packages alone instead (`cargo build -p idna -p
+# serde_derive`), to weigh one part of the build with less of the machine's noise around it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 before=${1:?usage: $0 BEFORE [AFTER] [ROUNDS]}
@@ -24,15 +26,19 @@ for name in before after; do
   echo "$name: $(git -C "$root/$name" log --oneline -1)"
 done
 
+builds=(every-area one-area)
+[ -n "${PACKAGES:-}" ] && builds=(packages)
+
 for round in $(seq "$rounds"); do
-  for build in every-area one-area; do
-    features=()
-    [ "$build" = one-area ] && features=(--no-default-features --features crm,tls-ring)
+  for build in "${builds[@]}"; do
+    selection=(-p nexudus)
+    [ "$build" = one-area ] && selection+=(--no-default-features --features crm,tls-ring)
+    [ "$build" = packages ] && selection=($(printf -- '-p %s ' ${PACKAGES:-}))
     for name in before after; do
       target="$root/$name-target"
       rm -rf "$target"
       (cd "$root/$name" && /usr/bin/time -o "$root/time" -f "%e %U %S" \
-        cargo build -p nexudus --quiet --locked --target-dir "$target" "${features[@]}")
+        cargo build --quiet --locked --target-dir "$target" "${selection[@]}")
       read -r wall user system <"$root/time"
       echo "$build $name $wall $user $system" >>"$log"
       echo "round $round  $build  $name  wall $wall s  CPU $(echo "$user + $system" | bc) s"
@@ -46,7 +52,7 @@ runs = {}
 for line in open(sys.argv[1]):
     build, name, wall, user, system = line.split()
     runs.setdefault((build, name), []).append((float(wall), float(user) + float(system)))
-for build in ("every-area", "one-area"):
+for build in sorted({build for build, _ in runs}):
     b, a = runs[(build, "before")], runs[(build, "after")]
     bw, aw = statistics.median(w for w, _ in b), statistics.median(w for w, _ in a)
     bc, ac = statistics.median(c for _, c in b), statistics.median(c for _, c in a)

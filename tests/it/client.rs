@@ -323,6 +323,18 @@ async fn a_base_url_with_a_path_prefix_is_kept() {
     );
 }
 
+/// A host name outside ASCII is processed as UTS 46 says (lower-cased, Punycode), whichever Unicode
+/// back end of `idna` the lock file chose: the stub one (`idna_adapter` 1.0) would refuse it.
+#[test]
+fn an_international_host_name_is_turned_into_its_ascii_form() {
+    let client = Client::builder()
+        .base_url("https://Bücher.example/")
+        .bearer_token(TOKEN)
+        .build()
+        .expect("a valid client configuration");
+    assert_eq!(client.base_url().host_str(), Some("xn--bcher-kva.example"));
+}
+
 #[test]
 fn secrets_never_show_in_debug_output() {
     let request = valid_update()
