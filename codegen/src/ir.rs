@@ -126,7 +126,8 @@ impl Area {
 
     /// Every area's name, backticked, for a message that lists them: "`apps`, `billing`, ...".
     pub(crate) fn listed() -> String {
-        crate::load::backticked(&crate::area_names().collect::<Vec<_>>())
+        let names: Vec<&str> = AREAS.iter().map(|area| area.name).collect();
+        crate::load::backticked(&names)
     }
 }
 

@@ -324,7 +324,7 @@ async fn a_base_url_with_a_path_prefix_is_kept() {
 }
 
 /// A host name outside ASCII is processed as UTS 46 says (lower-cased, Punycode), whichever Unicode
-/// back end of `idna` the lock file chose: the stub one (`idna_adapter` 1.0) would refuse it.
+/// back end of `idna` the lock file chose: the stub one (`idna_adapter` 1.0) fails it.
 #[test]
 fn an_international_host_name_is_turned_into_its_ascii_form() {
     let client = Client::builder()
